@@ -1,0 +1,141 @@
+"""The packaged JSON Schemas: one registry, one validator per schema, and designer-friendly messages."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Iterator, Mapping
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import jsonschema
+from referencing import Registry, Resource
+
+from .errors import Problem
+from .sourcemap import SourceFile, pointer
+
+#: Schema names, one per kind of authored file or fragment: ``schemas/<name>.schema.json``.
+SCHEMA_NAMES = ("common", "course", "module", "page", "assessment", "glossary", "blocks")
+
+
+def schema_text(name: str) -> str:
+    """The text of a packaged schema."""
+    return (resources.files("cmacourse") / "schemas" / f"{name}.schema.json").read_text(encoding="utf-8")
+
+
+@cache
+def load_schema(name: str) -> dict[str, Any]:
+    """A packaged schema, parsed."""
+    return json.loads(schema_text(name))  # type: ignore[no-any-return]
+
+
+@cache
+def registry() -> Registry:
+    """Every packaged schema keyed by its ``$id``; nothing is ever fetched from the network."""
+    resources_ = [Resource.from_contents(load_schema(name)) for name in SCHEMA_NAMES]
+    return Registry().with_resources((r.id(), r) for r in resources_ if r.id())  # type: ignore[misc]
+
+
+@cache
+def validator(ref: str) -> jsonschema.protocols.Validator:
+    """A validator for a schema, or a definition inside one: ``"module"`` or ``"blocks#/$defs/table"``."""
+    name, _, fragment = ref.partition("#")
+    schema: Mapping[str, Any] = load_schema(name)
+    if fragment:
+        schema = {"$ref": f"{name}.schema.json#{fragment}"}
+    cls = jsonschema.validators.validator_for(load_schema("common"))
+    return cls(schema, registry=registry())  # type: ignore[no-any-return]
+
+
+def check(data: Any, schema: str | Mapping[str, Any], source: SourceFile, at: str = "") -> Iterator[Problem]:
+    """Every way ``data`` breaks the schema, located in ``source``; ``at`` is where ``data`` sits in it.
+
+    ``is_valid`` runs first: on the clean path it is the only cost, and only a document with
+    problems pays for collecting and locating them.
+    """
+    checker = validator(schema) if isinstance(schema, str) else _plugin_validator(schema)
+    if checker.is_valid(data):
+        return
+    errors = sorted(checker.iter_errors(data), key=lambda e: (list(map(str, e.absolute_path)), e.validator))
+    for error in _leaf_errors(errors):
+        yield _problem(error, source, source.base + at)
+
+
+def _plugin_validator(schema: Mapping[str, Any]) -> jsonschema.protocols.Validator:
+    cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)
+    return cls(schema, registry=registry())  # type: ignore[no-any-return]
+
+
+def _leaf_errors(errors: list[jsonschema.ValidationError]) -> Iterator[jsonschema.ValidationError]:
+    # A failed if/then reports the branch's own errors: pass those through, never the wrapper.
+    for error in errors:
+        if error.validator in ("allOf", "anyOf", "oneOf", "$ref") and error.context:
+            yield from _leaf_errors(sorted(error.context, key=lambda e: list(map(str, e.absolute_path))))
+        else:
+            yield error
+
+
+def _problem(error: jsonschema.ValidationError, source: SourceFile, at: str) -> Problem:
+    ptr = at + pointer(*error.absolute_path)
+    kind = str(error.validator)
+    schema = error.schema if isinstance(error.schema, Mapping) else {}
+    if kind == "additionalProperties":
+        allowed = sorted(schema.get("properties", {}))
+        unknown = sorted(set(error.instance) - set(allowed)) if isinstance(error.instance, Mapping) else []
+        name = str(unknown[0]) if unknown else "?"
+        return Problem(
+            code="schema.unknown-key",
+            message=f"unknown key {name!r}; allowed here: {', '.join(allowed)}",
+            location=source.locate(f"{ptr}{pointer(name)}", key=True),
+            hint=did_you_mean(name, allowed),
+        )
+    if kind == "required":
+        missing = str(error.message).split("'")[1] if "'" in error.message else error.message
+        return Problem(code="schema.required", message=f"missing required key {missing!r}", location=source.locate(ptr))
+    if kind == "type":
+        expected = schema.get("type")
+        found = _describe(error.instance)
+        return Problem(code="schema.type", message=f"expected {_type_words(expected)}, found {found}", location=source.locate(ptr))
+    if kind in ("enum", "const"):
+        choices = [str(c) for c in schema.get("enum", [schema.get("const")])]
+        return Problem(
+            code=f"schema.{kind}",
+            message=f"{error.instance!r} is not allowed here; expected {' or '.join(choices) if len(choices) < 3 else 'one of ' + ', '.join(choices)}",
+            location=source.locate(ptr),
+            hint=did_you_mean(str(error.instance), choices),
+        )
+    if kind == "pattern" and "description" in schema:
+        return Problem(code="schema.pattern", message=f"{error.instance!r} is not valid: {schema['description']}", location=source.locate(ptr))
+    return Problem(code=f"schema.{kind}", message=error.message, location=source.locate(ptr))
+
+
+def did_you_mean(word: str, choices: list[str]) -> str | None:
+    """A hint naming the closest choice, if one is close."""
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return f"did you mean {close[0]!r}?" if close else None
+
+
+_TYPE_WORDS = {"string": "text", "integer": "a whole number", "number": "a number", "boolean": "true or false",
+               "array": "a list", "object": "a mapping of keys to values", "null": "nothing"}
+
+
+def _type_words(expected: object) -> str:
+    names = expected if isinstance(expected, list) else [expected]
+    return " or ".join(_TYPE_WORDS.get(str(n), str(n)) for n in names)
+
+
+def _describe(value: object) -> str:
+    if value is None:
+        return "nothing (an empty value)"
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()} (quote it if you meant text)"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    if isinstance(value, str):
+        return f"the text {value!r}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__

@@ -1,0 +1,226 @@
+"""Checks beyond the schemas: unique ids, references that resolve, answers that exist, objectives assessed."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from .errors import Location, Problem, Severity
+from .markdown_refs import glossary_links, markdown_images
+from .model import Course, Module
+from .questions import Matching, MultipleResponse, Numeric, Ordering, SingleChoice
+from .sourcemap import SourceRef
+
+
+def iter_problems(course: Course, *, complete: bool = True) -> Iterator[Problem]:
+    """Every problem of a loaded course that its schemas cannot see.
+
+    Args:
+        course: the course, perhaps missing the parts that failed to load.
+        complete: False when some part failed to load; checks that would then report false
+            unknown references or unassessed objectives are skipped.
+    """
+    yield from _unique_ids(course)
+    yield from _prerequisites(course, complete)
+    yield from _objective_refs(course, complete)
+    yield from _questions(course)
+    yield from _assessment_kinds(course)
+    yield from _markdown_refs(course, complete)
+    yield from _media_files(course)
+    if complete:
+        yield from _unassessed_objectives(course)
+
+
+def _problem(code: str, message: str, ref: SourceRef | None, extra: str = "", *, severity: Severity = "error",
+             hint: str | None = None, key: bool = False) -> Problem:
+    location = ref.location(extra, key=key) if ref else Location("course.yaml")
+    return Problem(code=code, message=message, location=location, severity=severity, hint=hint)
+
+
+def _duplicates(kind: str, items: Iterable[tuple[str, SourceRef | None]]) -> Iterator[Problem]:
+    items = list(items)
+    counts = Counter(item_id for item_id, _ in items)
+    first: dict[str, SourceRef | None] = {}
+    for item_id, ref in items:
+        if counts[item_id] < 2:
+            continue
+        if item_id not in first:
+            first[item_id] = ref
+            continue
+        where = first[item_id].location() if first[item_id] else None
+        yield _problem("id.duplicate", f"the {kind} id {item_id!r} is used more than once", ref, "/id",
+                       hint=f"first used at {where}" if where else None)
+
+
+def _unique_ids(course: Course) -> Iterator[Problem]:
+    yield from _duplicates("module", ((m.id, m.source) for m in course.modules))
+    yield from _duplicates("page", ((p.id, p.source) for m in course.modules for p in m.pages))
+    yield from _duplicates("objective", ((o.id, o.source) for o in course.objectives))
+    yield from _duplicates("assessment", ((a.id, a.source) for a in course.assessments))
+    yield from _duplicates("question", ((q.id, q.source) for _, q in course.questions()))
+    yield from _duplicates("glossary term", ((t.id, t.source) for t in course.glossary))
+    yield from _duplicates("credential", ((c.id, course.source) for c in course.credentials))
+
+
+def _prerequisites(course: Course, complete: bool) -> Iterator[Problem]:
+    position = {m.id: i for i, m in enumerate(course.modules)}
+    for module in course.modules:
+        for index, required in enumerate(module.requires):
+            where = f"/requires/{index}"
+            if required == module.id:
+                yield _problem("ref.self-prerequisite", f"module {module.id!r} requires itself", module.source, where)
+            elif required not in position:
+                if complete:
+                    yield _problem("ref.unknown-module", f"no module has the id {required!r}", module.source, where,
+                                   hint=_closest(required, position))
+            elif position[required] > position[module.id]:
+                yield _problem("ref.later-prerequisite", f"{module.id!r} requires {required!r}, which comes after it in course.yaml",
+                               module.source, where, severity="warning", hint="reorder the modules list so prerequisites come first")
+    yield from _cycles(course.modules)
+
+
+def _cycles(modules: tuple[Module, ...]) -> Iterator[Problem]:
+    graph = {m.id: [r for r in m.requires if r != m.id] for m in modules}
+    by_id = {m.id: m for m in modules}
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
+    reported: set[frozenset[str]] = set()
+    for start in graph:
+        stack: list[tuple[str, int]] = [(start, 0)]
+        path: list[str] = []
+        while stack:
+            node, edge = stack.pop()
+            if edge == 0:
+                if state.get(node) == 2:
+                    continue
+                state[node] = 1
+                path.append(node)
+            targets = [t for t in graph.get(node, []) if t in graph]
+            if edge < len(targets):
+                stack.append((node, edge + 1))
+                target = targets[edge]
+                if state.get(target) == 1:
+                    cycle = path[path.index(target):] + [target]
+                    if frozenset(cycle) not in reported:
+                        reported.add(frozenset(cycle))
+                        yield _problem("graph.cycle", f"prerequisites form a cycle: {' -> '.join(cycle)}", by_id[target].source, "/requires")
+                elif state.get(target) != 2:
+                    stack.append((target, 0))
+            else:
+                state[node] = 2
+                path.pop()
+
+
+def _objective_refs(course: Course, complete: bool) -> Iterator[Problem]:
+    if not complete:
+        return
+    known = {o.id for o in course.objectives}
+    for module in course.modules:
+        for page in module.pages:
+            for index, objective in enumerate(page.objectives):
+                if objective not in known:
+                    yield _problem("ref.unknown-objective", f"no objective has the id {objective!r}", page.source,
+                                   f"/objectives/{index}", hint=_closest(objective, known))
+    for _, question in course.questions():
+        for index, objective in enumerate(question.objectives):
+            if objective not in known:
+                yield _problem("ref.unknown-objective", f"no objective has the id {objective!r}", question.source,
+                               f"/objectives/{index}", hint=_closest(objective, known))
+
+
+def _questions(course: Course) -> Iterator[Problem]:
+    for _, question in course.questions():
+        ref = question.source
+        if isinstance(question, SingleChoice):
+            yield from _duplicates("option", ((o.id, ref.child("options", i) if ref else None) for i, o in enumerate(question.options)))
+            correct = sum(o.correct for o in question.options)
+            if correct == 0:
+                yield _problem("question.no-correct-answer", "no option is marked correct: true", ref, "/options")
+            elif correct > 1 and not isinstance(question, MultipleResponse):
+                yield _problem("question.several-correct", f"{correct} options are marked correct in a single_choice question",
+                               ref, "/options", hint="use type: multiple_response, or mark one option only")
+        elif isinstance(question, Matching):
+            yield from _repeated("prompt", [p.prompt for p in question.pairs], ref, "/pairs")
+            yield from _repeated("answer", [p.match for p in question.pairs] + list(question.distractors), ref, "/pairs")
+        elif isinstance(question, Ordering):
+            yield from _repeated("item", list(question.items), ref, "/items")
+        elif isinstance(question, Numeric) and question.tolerance < 0:
+            yield _problem("question.tolerance", "the tolerance must be 0 or more", ref, "/tolerance")
+
+
+def _repeated(what: str, values: list[str], ref: SourceRef | None, where: str) -> Iterator[Problem]:
+    for value, count in Counter(values).items():
+        if count > 1:
+            yield _problem("question.repeated", f"the {what} {value!r} appears {count} times; learners could not tell them apart", ref, where)
+
+
+def _assessment_kinds(course: Course) -> Iterator[Problem]:
+    for module in course.modules:
+        for assessment in module.assessments:
+            if assessment.kind == "final_exam":
+                yield _problem("assessment.kind", f"{assessment.id!r} is a final_exam inside module {module.id!r}",
+                               assessment.source, "/kind", hint="list it as final_exam in course.yaml, or make it a module_quiz")
+    exam = course.final_exam
+    if exam is not None and exam.kind != "final_exam":
+        yield _problem("assessment.kind", f"course.yaml's final_exam {exam.id!r} has kind {exam.kind!r}", exam.source, "/kind",
+                       hint="set kind: final_exam")
+
+
+def _markdown_refs(course: Course, complete: bool) -> Iterator[Problem]:
+    # With a glossary that failed to load, every link would look unknown: check terms only when complete.
+    terms = {t.id for t in course.glossary} if complete else None
+    root = course.root
+    for module in course.modules:
+        for page in module.pages:
+            for block in page.blocks:
+                for text in block.markdown():
+                    for term, offset in glossary_links(text) if terms is not None else ():
+                        if term not in terms:
+                            yield _problem("ref.unknown-term", f"no glossary term has the id {term!r}", *_at(block, text, offset),
+                                           hint=_closest(term, terms))
+                    for image in markdown_images(text, page.path):
+                        if image.resolved is None:
+                            yield _problem("ref.outside-course", f"the image {image.target!r} leaves the course folder", *_at(block, text, image.offset))
+                        elif not (root / image.resolved).is_file():
+                            yield _problem("ref.missing-media", f"the image {image.target!r} does not exist", *_at(block, text, image.offset))
+                        if not image.alt:
+                            yield _problem("a11y.missing-alt", f"the image {image.target!r} has no alt text: write ![what it shows]({image.target})",
+                                           *_at(block, text, image.offset))
+    for _, question in course.questions():
+        for text in question.markdown():
+            for term, _ in glossary_links(text) if terms is not None else ():
+                if term not in terms:
+                    yield _problem("ref.unknown-term", f"no glossary term has the id {term!r}", question.source, hint=_closest(term, terms))
+
+
+def _at(block: object, text: str, offset: int) -> tuple[SourceRef | None, str]:
+    # Text blocks know their first line, so a link's own line is a count of newlines away.
+    ref: SourceRef | None = getattr(block, "source", None)
+    if ref is not None and ref.line is not None:
+        line = ref.line + text.count("\n", 0, offset)
+        return SourceRef(file=ref.file, pointer=ref.pointer, line=line), ""
+    return ref, ""
+
+
+def _media_files(course: Course) -> Iterator[Problem]:
+    root: Path = course.root
+    for module in course.modules:
+        for page in module.pages:
+            for block in page.blocks:
+                for path, where in block.media():
+                    if not (root / path).is_file():
+                        yield _problem("ref.missing-media", f"the media file {path!r} does not exist", getattr(block, "source", None), where)
+
+
+def _unassessed_objectives(course: Course) -> Iterator[Problem]:
+    assessed = {o for _, q in course.questions() for o in q.objectives}
+    for objective in course.objectives:
+        if objective.id not in assessed:
+            yield _problem("objective.unassessed", f"no question assesses the objective {objective.id!r}", objective.source,
+                           "/id", severity="warning", hint="add its id to the objectives of at least one question")
+
+
+def _closest(word: str, choices: Iterable[str]) -> str | None:
+    from .jsonschemas import did_you_mean
+
+    return did_you_mean(word, sorted(choices))
