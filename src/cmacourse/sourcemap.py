@@ -13,12 +13,15 @@ from .errors import Location
 
 def escape_pointer_token(token: object) -> str:
     """Escape one JSON pointer token as RFC 6901 requires."""
-    return str(token).replace("~", "~0").replace("/", "~1")
+    text = str(token)
+    if "~" in text or "/" in text:
+        return text.replace("~", "~0").replace("/", "~1")
+    return text
 
 
 def pointer(*tokens: object) -> str:
     """Join tokens into a JSON pointer."""
-    return "".join(f"/{escape_pointer_token(t)}" for t in tokens)
+    return "".join(["/" + escape_pointer_token(t) for t in tokens])
 
 
 class SourceFile:

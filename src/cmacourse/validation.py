@@ -132,7 +132,9 @@ def _questions(course: Course) -> Iterator[Problem]:
     for _, question in course.questions():
         ref = question.source
         if isinstance(question, SingleChoice):
-            yield from _duplicates("option", ((o.id, ref.child("options", i) if ref else None) for i, o in enumerate(question.options)))
+            ids = [o.id for o in question.options]
+            if len(set(ids)) != len(ids):
+                yield from _duplicates("option", ((o.id, ref.child("options", i) if ref else None) for i, o in enumerate(question.options)))
             correct = sum(o.correct for o in question.options)
             if correct == 0:
                 yield _problem("question.no-correct-answer", "no option is marked correct: true", ref, "/options")
@@ -140,6 +142,7 @@ def _questions(course: Course) -> Iterator[Problem]:
                 yield _problem("question.several-correct", f"{correct} options are marked correct in a single_choice question",
                                ref, "/options", hint="use type: multiple_response, or mark one option only")
         elif isinstance(question, Matching):
+            # A repeated prompt or answer would make two pairs indistinguishable for learners and LMSs alike.
             yield from _repeated("prompt", [p.prompt for p in question.pairs], ref, "/pairs")
             yield from _repeated("answer", [p.match for p in question.pairs] + list(question.distractors), ref, "/pairs")
         elif isinstance(question, Ordering):
@@ -149,6 +152,8 @@ def _questions(course: Course) -> Iterator[Problem]:
 
 
 def _repeated(what: str, values: list[str], ref: SourceRef | None, where: str) -> Iterator[Problem]:
+    if len(set(values)) == len(values):
+        return
     for value, count in Counter(values).items():
         if count > 1:
             yield _problem("question.repeated", f"the {what} {value!r} appears {count} times; learners could not tell them apart", ref, where)
