@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import json
+import urllib.parse
 import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from conftest import NODE_MODULES, RalphLRS, StaticServerFactory
-
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from playwright.sync_api import Page
+    from ralph_lrs import RalphLRS
+    from static_http import StaticServerFactory
+
+pytestmark = pytest.mark.browser
 
 ADL_VERBS = "http://adlnet.gov/expapi/verbs/"
 COURSE_IRI = "https://example.org/cmacourse/peers-test"
@@ -108,12 +113,14 @@ def run_sco(page: Page, base_url: str, version: str, preload: dict[str, Any]) ->
 
 
 @pytest.fixture
-def lms_site(tmp_path: Path, static_server: StaticServerFactory) -> str:
+def lms_site(
+    tmp_path: Path, static_server: StaticServerFactory, peers_node_modules: Path
+) -> str:
     """Base URL of a site with lms.html, the two SCOs and the npm peers under /peers/."""
     for name, text in {"lms.html": LMS_PAGE, "sco12.html": SCO_12,
                        "sco2004.html": SCO_2004}.items():
         (tmp_path / name).write_text(text, encoding="utf-8")
-    return static_server(tmp_path, mounts={"/peers/": NODE_MODULES})
+    return static_server(tmp_path, mounts={"/peers/": peers_node_modules})
 
 
 def test_chromium_runs_javascript_from_static_server(
@@ -209,10 +216,12 @@ def axe_violations(page: Page, axe_script: Path, html: str) -> list[str]:
     ))
 
 
-def test_axe_reports_img_without_alt(page: Page, peer_asset: Any) -> None:
+def test_axe_reports_img_without_alt(page: Page, peer_asset: Callable[[str], Path]) -> None:
     """axe-core flags an <img> without alt and passes the same page with alt."""
-    body = '<main><h1>Course</h1><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" {alt}></main>'
-    template = '<!doctype html><html lang="en"><head><title>Course</title></head><body>{}</body></html>'
+    pixel = "data:image/gif;base64,R0lGODlhAQABAAAAACw="
+    body = '<main><h1>Course</h1><img src="' + pixel + '" {alt}></main>'
+    template = ('<!doctype html><html lang="en"><head><title>Course</title></head>'
+                "<body>{}</body></html>")
     axe = peer_asset("axe-core")
     assert "image-alt" in axe_violations(page, axe, template.format(body.format(alt="")))
     assert axe_violations(page, axe, template.format(body.format(alt='alt="Diagram"'))) == []
@@ -270,10 +279,13 @@ def test_lrs_checks_auth_and_rejects_invalid_statements(lrs: RalphLRS) -> None:
 
 def test_lrs_has_no_state_api(lrs: RalphLRS) -> None:
     """Ralph 5.1.0 implements only the Statement API: the State API answers 404."""
-    query = (f"activityId={COURSE_IRI}&agent={json.dumps(LEARNER)}"
-             f"&registration={uuid.uuid4()}&stateId=LMS.LaunchData")
-    status, _, _ = lrs.request("PUT", f"/xAPI/activities/state?{query}", {"launchMode": "Normal"})
-    assert status == 404
+    query = urllib.parse.urlencode({
+        "activityId": COURSE_IRI, "agent": json.dumps(LEARNER),
+        "registration": str(uuid.uuid4()), "stateId": "LMS.LaunchData",
+    })
+    url = f"/xAPI/activities/state?{query}"
+    assert lrs.request("PUT", url, {"launchMode": "Normal"})[0] == 404
+    assert lrs.request("GET", url)[0] == 404
 
 
 BROWSER_POST = """async ([url, auth, body]) => {

@@ -1,0 +1,171 @@
+"""Plugins from other distributions: found by entry point, listed without import, checked on load."""
+
+from __future__ import annotations
+
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from cmacourse import PluginLoadError, UnknownExporterError, read_course
+from cmacourse.cli import main
+from cmacourse.exporters import exporters
+from cmacourse.plugins import BLOCKS_GROUP, EXPORTERS_GROUP, blocks
+
+PLUGIN_MODULE = '''
+from cmacourse.blocks import Block
+from cmacourse.exporters import Exporter
+import attrs
+from typing import ClassVar
+
+class WordCountExporter(Exporter):
+    name = "wordcount"
+    description = "Counts the words of every page (a test plugin)."
+    layout = "file"
+    suffix = ".txt"
+    def export(self, course, writer):
+        words = sum(len(b.text.split()) for m in course.modules for p in m.pages for b in p.blocks if hasattr(b, "text"))
+        writer.add("count.txt", f"{words}\\n")
+
+class Misnamed(WordCountExporter):
+    name = "something-else"
+
+class NotAnExporter:
+    name = "plain"
+
+@attrs.frozen(kw_only=True)
+class Quote(Block):
+    type_name: ClassVar[str] = "quote"
+    schema: ClassVar[dict] = {"type": "object", "additionalProperties": False, "required": ["text", "by"],
+                              "properties": {"text": {"type": "string"}, "by": {"type": "string"}}}
+    text: str
+    by: str
+    source: object = attrs.field(default=None, eq=False, repr=False)
+    @classmethod
+    def from_raw(cls, raw, source):
+        return cls(text=raw["text"], by=raw["by"], source=source)
+    def markdown(self):
+        return (self.text,)
+    def render_html(self, render_markdown):
+        return f"<blockquote>{render_markdown(self.text)}<footer>{self.by}</footer></blockquote>"
+'''
+
+
+def install_distribution(root: Path, name: str, entry_points: dict[str, dict[str, str]], module: str | None = None) -> None:
+    """Write a distribution (dist-info with entry points, and a module) into a folder on sys.path."""
+    dist_info = root / f"{name.replace('-', '_')}-1.0.dist-info"
+    dist_info.mkdir(parents=True)
+    (dist_info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: 1.0\n")
+    sections = "".join(f"[{group}]\n" + "".join(f"{k} = {v}\n" for k, v in eps.items()) + "\n" for group, eps in entry_points.items())
+    (dist_info / "entry_points.txt").write_text(sections)
+    if module:
+        (root / f"{name.replace('-', '_')}.py").write_text(module)
+
+
+@pytest.fixture
+def plugin_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh folder on sys.path, and registries that forget what they loaded."""
+    site = tmp_path / "site"
+    site.mkdir()
+    monkeypatch.syspath_prepend(str(site))
+    monkeypatch.setattr(exporters, "_loaded", {})
+    monkeypatch.setattr(blocks, "_loaded", {})
+    yield site
+    for name in [m for m in sys.modules if m.startswith("acme_")]:
+        del sys.modules[name]
+
+
+def test_formats_lists_a_plugin_from_another_distribution(plugin_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`cmacourse formats` shows a format registered by an installed distribution, with its name."""
+    install_distribution(plugin_path, "acme-wordcount", {EXPORTERS_GROUP: {"wordcount": "acme_wordcount:WordCountExporter"}}, PLUGIN_MODULE)
+    assert main(["formats"]) == 0
+    out = capsys.readouterr().out
+    assert "wordcount" in out and "Counts the words" in out and "[acme-wordcount]" in out
+
+
+def test_plugin_exporter_builds(plugin_path: Path, flagship_dir: Path, tmp_path: Path) -> None:
+    """A plugin format builds through `cmacourse build`, writing <course-id>-<format><suffix>."""
+    install_distribution(plugin_path, "acme-wordcount", {EXPORTERS_GROUP: {"wordcount": "acme_wordcount:WordCountExporter"}}, PLUGIN_MODULE)
+    assert main(["build", str(flagship_dir), "--format", "wordcount", "--out", str(tmp_path / "out")]) == 0
+    (written,) = (tmp_path / "out").iterdir()
+    assert written.name == "cma-pathway-wordcount.txt"
+    assert int(written.read_text()) > 1000
+
+
+def test_listing_does_not_import(plugin_path: Path) -> None:
+    """Names are listed from entry point metadata alone: a broken module does not break the list."""
+    install_distribution(plugin_path, "acme-broken", {EXPORTERS_GROUP: {"broken": "acme_broken:Nothing"}}, "raise ImportError('boom')\n")
+    assert "broken" in exporters.names()
+    with pytest.raises(PluginLoadError, match="acme-broken") as info:
+        exporters.get("broken")
+    assert "boom" in str(info.value)
+
+
+def test_missing_module_is_reported_with_its_distribution(plugin_path: Path) -> None:
+    """An entry point naming a module that does not exist fails with the distribution and target named."""
+    install_distribution(plugin_path, "acme-missing", {EXPORTERS_GROUP: {"ghost": "acme_nowhere:Ghost"}})
+    with pytest.raises(PluginLoadError, match=r"acme_nowhere:Ghost.*acme-missing"):
+        exporters.get("ghost")
+
+
+def test_wrong_base_class_and_wrong_name_are_refused(plugin_path: Path) -> None:
+    """A class that is not an Exporter, or that declares another name, is refused on load."""
+    install_distribution(plugin_path, "acme-bad", {EXPORTERS_GROUP: {"plain": "acme_bad:NotAnExporter", "named": "acme_bad:Misnamed"}}, PLUGIN_MODULE)
+    with pytest.raises(PluginLoadError, match="not a subclass of Exporter"):
+        exporters.get("plain")
+    with pytest.raises(PluginLoadError, match="declares the name 'something-else'"):
+        exporters.get("named")
+
+
+def test_duplicate_names_name_both_distributions(plugin_path: Path) -> None:
+    """Two distributions registering one name is an error naming both, never a silent replacement."""
+    install_distribution(plugin_path, "acme-one", {EXPORTERS_GROUP: {"twin": "acme_one:A"}})
+    install_distribution(plugin_path, "acme-two", {EXPORTERS_GROUP: {"twin": "acme_two:B"}})
+    with pytest.raises(PluginLoadError, match=r"acme-(one|two) and acme-(one|two)"):
+        exporters.names()
+
+
+def test_unknown_format_lists_the_available_ones(capsys: pytest.CaptureFixture[str], flagship_dir: Path, tmp_path: Path) -> None:
+    """An unknown --format exits 2 with the names that exist and writes nothing."""
+    with pytest.raises(UnknownExporterError):
+        exporters.get("nope")
+    assert main(["build", str(flagship_dir), "--format", "nope", "--out", str(tmp_path / "out")]) == 2
+    assert "unknown format 'nope'" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
+def test_block_type_plugin_is_validated_and_loaded(plugin_path: Path, tmp_path: Path) -> None:
+    """A plugin block type is recognised in pages, validated against its own schema, and located on error."""
+    install_distribution(plugin_path, "acme-quote", {BLOCKS_GROUP: {"quote": "acme_quote:Quote"}}, PLUGIN_MODULE)
+    course = tmp_path / "course"
+    (course / "m").mkdir(parents=True)
+    (course / "course.yaml").write_text("id: c\ntitle: C\nmodules: [m]\n")
+    (course / "m" / "module.yaml").write_text(
+        "id: m\ntitle: M\nkind: diploma\nobjectives:\n  - {id: o, text: Do it.}\npages: [p.md]\n")
+    (course / "m" / "p.md").write_text(textwrap.dedent("""\
+        ---
+        id: p
+        title: P
+        ---
+        Text.
+
+        ```quote
+        text: Keep learning.
+        by: An educator
+        ```
+
+        ```quote
+        text: Missing its author.
+        ```
+        """))
+    problems = read_course(course).problems
+    errors = [p for p in problems if p.severity == "error"]
+    assert [(p.code, p.location.file, p.location.line, p.location.pointer) for p in errors] == [
+        ("schema.required", "m/p.md", 13, "/blocks/2"),
+    ]
+    (course / "m" / "p.md").write_text((course / "m" / "p.md").read_text().replace("text: Missing its author.\n", "text: Found.\nby: Someone\n"))
+    report = read_course(course)
+    assert not report.errors
+    quotes = [b for b in report.course.modules[0].pages[0].blocks if b.type_name == "quote"]
+    assert [q.by for q in quotes] == ["An educator", "Someone"]
