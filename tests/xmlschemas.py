@@ -31,7 +31,9 @@ def compile_schema(imports: dict[str, Path], aliases: dict[str, Path]) -> etree.
     wrapper = f'<xs:schema xmlns:xs="{xs}" elementFormDefault="qualified">{body}</xs:schema>'
     parser = etree.XMLParser(no_network=True)
     parser.resolvers.add(OfflineResolver(aliases))
-    return etree.XMLSchema(etree.fromstring(wrapper.encode(), parser, base_url=next(iter(imports.values())).resolve().as_uri()))
+    # The wrapper needs a base URL of its own: libxml2 refuses a schema that seems to import itself.
+    base = next(iter(imports.values())).resolve().parent / "wrapper.xsd"
+    return etree.XMLSchema(etree.fromstring(wrapper.encode(), parser, base_url=base.as_uri()))
 
 
 def assert_valid(schema: etree.XMLSchema, document: bytes) -> None:

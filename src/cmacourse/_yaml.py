@@ -41,7 +41,15 @@ class _StrictLoader(_BaseLoader):  # type: ignore[misc,valid-type]
             raise yaml.constructor.ConstructorError(
                 None, None, "YAML anchors and aliases (&name, *name) are not supported here; write the value out", node.start_mark
             )
-        return super().construct_object(node, deep)
+        try:
+            return super().construct_object(node, deep)
+        except (ArithmeticError, LookupError, TypeError, ValueError):
+            # PyYAML's constructors fail with plain exceptions on an explicit tag whose value does not
+            # fit it (``!!int x``, ``!!bool maybe``): that is a problem in the text, located at the node.
+            tag = node.tag.rsplit(":", 1)[-1]
+            raise yaml.constructor.ConstructorError(
+                None, None, f"this value does not fit its tag !!{tag}; remove the tag or correct the value", node.start_mark
+            ) from None
 
 
 def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode) -> Iterator[dict[Any, Any]]:
@@ -82,7 +90,7 @@ def load_yaml(text: str) -> Any:
         except RecursionError:
             raise YAMLSyntaxError("the document is nested too deeply", None, None) from None
         _load_located(text)  # raises the located error when PyYAML finds one too
-        raise _from_fast_error(fast_error)
+        raise _locate_fast_error(_from_fast_error(fast_error), text)
     return _load_located(text)
 
 
@@ -95,22 +103,96 @@ def _from_fast_error(message: str) -> YAMLSyntaxError:
     return YAMLSyntaxError(text, None, None)
 
 
+def _locate_fast_error(error: YAMLSyntaxError, source: str) -> YAMLSyntaxError:
+    # Some yaml-rs errors ("Invalid tag: '!!timestamp'") carry no position; the token they quote does.
+    quoted = re.search(r"'([^'\n]+)'", error.message)
+    offset = source.find(quoted[1]) if quoted and error.line is None else -1
+    if offset < 0:
+        return error
+    message = error.message
+    if message.startswith("Invalid tag") and quoted:
+        message = f"the YAML tag {quoted[1]} is not supported here; remove the tag and write a plain value"
+    return YAMLSyntaxError(message, *_line_column(source, offset))
+
+
 def _load_located(text: str) -> Any:
     try:
         return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a safe loader subclass
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        message = " ".join(part for part in (exc.context, exc.problem) if part) or "invalid YAML"
+        message, mark = _explain(exc, text)
         if mark is None:
             raise YAMLSyntaxError(message, None, None) from None
         raise YAMLSyntaxError(message, mark.line + 1, mark.column + 1) from None
     except yaml.reader.ReaderError as exc:
         line, column = _line_column(text, exc.position)
-        raise YAMLSyntaxError(f"unacceptable character #x{exc.character:04x} in the text", line, column) from None
+        raise YAMLSyntaxError(f"the control character #x{exc.character:04x} cannot appear in YAML text; remove it (is this a text file?)",
+                              line, column) from None
     except yaml.YAMLError as exc:
         raise YAMLSyntaxError(str(exc), None, None) from None
     except RecursionError:
         raise YAMLSyntaxError("the document is nested too deeply", None, None) from None
+
+
+_TAB_INDENT = "a tab is used for indentation here; YAML indents with spaces only"
+_INDENTATION = "this line is indented differently from the lines before it; line up keys (and the '- ' of list items) at one level with spaces"
+
+
+def _explain(exc: yaml.MarkedYAMLError, text: str) -> tuple[str, Any]:
+    """A message a course author understands, and the mark it is about, for one of libyaml's errors.
+
+    libyaml names its parser's states ("while parsing a flow sequence"); say instead what is wrong
+    in the text. Where something opened is never closed, the place it opened is the useful one.
+    """
+    context, problem = exc.context or "", exc.problem or ""
+    here = exc.problem_mark or exc.context_mark
+    opened = exc.context_mark or here
+    if context.startswith("while parsing a flow sequence"):
+        return "the list opened with '[' here is never closed: end it with ']', and put ',' between its items", opened
+    if context.startswith("while parsing a flow mapping"):
+        return "the mapping opened with '{' here is never closed: end it with '}', and put ',' between its entries", opened
+    if context.startswith("while scanning a quoted scalar") and "end of stream" in problem:
+        return "the quoted text that starts here is never closed: add the closing quote", opened
+    if context.startswith("while scanning a simple key"):
+        return "this line is not a key followed by ':' (nor a list item starting with '- '): add the ':' or join it to the line above", opened
+    if "tab character" in problem or ("cannot start any token" in problem and _char_at(text, here) == "\t"):
+        return _TAB_INDENT, here
+    if "cannot start any token" in problem:
+        return f"a value cannot start with {_char_at(text, here)!r}: put the text in quotes", here
+    if problem.startswith("mapping values are not allowed"):
+        return "a ':' is not allowed here: check this line's indentation, or put text containing ': ' in quotes", here
+    if "expected '-' indicator" in problem or "expected key" in problem or "expected <block end>" in problem:
+        return _INDENTATION, here
+    if context.startswith("expected a single document"):
+        return "a second YAML document starts here; a file holds one document: remove the '---' line and what follows, or merge them", here
+    if problem.startswith("YAML anchors and aliases"):
+        return problem, _first_alias(text, here)
+    if "undefined alias" in problem:
+        return "YAML anchors and aliases (&name, *name) are not supported here; write the value out", here
+    if "expected <document start>" in problem:
+        return "nothing may follow the end-of-document line ('...') in a file", here
+    if "constructor for the tag" in problem:
+        return "YAML tags such as !name are not supported here; remove the tag and write a plain value", here
+    return " ".join(part for part in (context, problem) if part) or "invalid YAML", here
+
+
+def _first_alias(text: str, anchor_mark: Any) -> Any:
+    # libyaml resolves an alias to its anchor's node, so the error's mark is the anchor (&name).
+    # The author is better served by the first place that uses it (*name).
+    lines = text.split("\n")
+    anchor = re.match(r"&([^\s,\[\]{}]+)", lines[anchor_mark.line][anchor_mark.column:]) if anchor_mark.line < len(lines) else None
+    use = re.search(r"\*" + re.escape(anchor[1]) + r"(?![^\s,\[\]{}])", text) if anchor else None
+    if use is None:
+        return anchor_mark
+    line, column = _line_column(text, use.start())
+    return yaml.Mark("<text>", use.start(), line - 1, column - 1, None, None)
+
+
+def _char_at(text: str, mark: Any) -> str:
+    if mark is None:
+        return ""
+    lines = text.split("\n")
+    line = lines[mark.line] if mark.line < len(lines) else ""
+    return line[mark.column] if mark.column < len(line) else ""
 
 
 def _line_column(text: str, offset: int) -> tuple[int, int]:

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+import attrs
+
 from ._version import __version__
 from .errors import CmaCourseError, InvalidCourseError, Problem
-from .loading import read_course
+from .loading import course_root, read_course
 
 DEFAULT_PATH = "course_content"
 
@@ -68,13 +71,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.handler(args))
     except InvalidCourseError as exc:
-        _print_problems(exc.problems)
+        _print_problems(_as_typed(exc.problems, getattr(args, "path", None)))
         return 1
     except CmaCourseError as exc:
         print(f"cmacourse: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
+
+
+def _as_typed(problems: Sequence[Problem], course_path: str | None) -> list[Problem]:
+    """Problems with file paths as seen from where the command runs, so editors and terminals can open them."""
+    if course_path is None:
+        return list(problems)
+    root = course_root(course_path)
+    if root == Path("."):
+        return list(problems)
+    return [attrs.evolve(p, location=attrs.evolve(p.location, file=(root / p.location.file).as_posix())) for p in problems]
 
 
 def _print_problems(problems: Sequence[Problem]) -> None:
@@ -88,11 +101,12 @@ def _print_problems(problems: Sequence[Problem]) -> None:
 def _validate(args: argparse.Namespace) -> int:
     report = read_course(args.path)
     failed = bool(report.errors) or (args.strict and bool(report.warnings))
+    problems = _as_typed(report.problems, args.path)
     if args.json:
-        json.dump({"valid": not failed, "problems": [p.to_json() for p in report.problems]}, sys.stdout, indent=2)
+        json.dump({"valid": not failed, "problems": [p.to_json() for p in problems]}, sys.stdout, indent=2)
         print()
-    elif report.problems:
-        _print_problems(report.problems)
+    elif problems:
+        _print_problems(problems)
     else:
         course = report.course
         assert course is not None
@@ -105,8 +119,18 @@ def _validate(args: argparse.Namespace) -> int:
 def _build(args: argparse.Namespace) -> int:
     from .building import build_formats
 
-    for path in build_formats(args.path, args.format, args.out, args.option):
-        print(path)
+    # Exporters log what they converted or could not carry (e.g. a question type a format lacks) as
+    # warnings of the ``cmacourse`` logger; the command shows them on stderr as it builds.
+    notes = logging.StreamHandler(sys.stderr)
+    notes.setFormatter(logging.Formatter("cmacourse: %(message)s"))
+    notes.setLevel(logging.WARNING)
+    logger = logging.getLogger("cmacourse")
+    logger.addHandler(notes)
+    try:
+        for path in build_formats(args.path, args.format, args.out, args.option):
+            print(path)
+    finally:
+        logger.removeHandler(notes)
     return 0
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from collections.abc import Iterator, Mapping
 from functools import cache
 from importlib import resources
@@ -69,8 +70,11 @@ def check(data: Any, schema: str | Mapping[str, Any], source: SourceFile, at: st
     cost. Only a document with problems pays for jsonschema's detailed errors and for locating them.
     """
     if isinstance(schema, str):
-        if fast_validator(schema).is_valid(data):
-            return
+        try:
+            if fast_validator(schema).is_valid(data):
+                return
+        except ValueError:
+            pass  # a key that is not text (``1:``, ``true:``), which jsonschema-rs refuses to look at; explain it below
         checker = validator(schema)
     else:
         checker = _plugin_validator(schema)
@@ -78,7 +82,7 @@ def check(data: Any, schema: str | Mapping[str, Any], source: SourceFile, at: st
             return
     errors = sorted(checker.iter_errors(data), key=lambda e: (list(map(str, e.absolute_path)), e.validator))
     for error in _leaf_errors(errors):
-        yield _problem(error, source, source.base + at)
+        yield from _problems(error, source, source.base + at)
 
 
 def _plugin_validator(schema: Mapping[str, Any]) -> jsonschema.protocols.Validator:
@@ -95,20 +99,26 @@ def _leaf_errors(errors: list[jsonschema.ValidationError]) -> Iterator[jsonschem
             yield error
 
 
-def _problem(error: jsonschema.ValidationError, source: SourceFile, at: str) -> Problem:
+def _problems(error: jsonschema.ValidationError, source: SourceFile, at: str) -> Iterator[Problem]:
     ptr = at + pointer(*error.absolute_path)
+    schema = error.schema if isinstance(error.schema, Mapping) else {}
+    if error.validator == "additionalProperties" and isinstance(error.instance, Mapping):
+        # One problem per unknown key, each at its own line: jsonschema lists them all in one error.
+        allowed = sorted(schema.get("properties", {}))
+        for name in sorted(set(error.instance) - set(allowed), key=str):
+            yield Problem(
+                code="schema.unknown-key",
+                message=f"unknown key {name!r}; allowed here: {', '.join(allowed)}",
+                location=source.locate(f"{ptr}{pointer(name)}", key=True),
+                hint=did_you_mean(str(name), allowed),
+            )
+        return
+    yield _problem(error, source, ptr)
+
+
+def _problem(error: jsonschema.ValidationError, source: SourceFile, ptr: str) -> Problem:
     kind = str(error.validator)
     schema = error.schema if isinstance(error.schema, Mapping) else {}
-    if kind == "additionalProperties":
-        allowed = sorted(schema.get("properties", {}))
-        unknown = sorted(set(error.instance) - set(allowed)) if isinstance(error.instance, Mapping) else []
-        name = str(unknown[0]) if unknown else "?"
-        return Problem(
-            code="schema.unknown-key",
-            message=f"unknown key {name!r}; allowed here: {', '.join(allowed)}",
-            location=source.locate(f"{ptr}{pointer(name)}", key=True),
-            hint=did_you_mean(name, allowed),
-        )
     if kind == "required":
         missing = str(error.message).split("'")[1] if "'" in error.message else error.message
         return Problem(code="schema.required", message=f"missing required key {missing!r}", location=source.locate(ptr))
@@ -125,8 +135,18 @@ def _problem(error: jsonschema.ValidationError, source: SourceFile, at: str) -> 
             hint=did_you_mean(str(error.instance), choices),
         )
     if kind == "pattern" and "description" in schema:
-        return Problem(code="schema.pattern", message=f"{error.instance!r} is not valid: {schema['description']}", location=source.locate(ptr))
+        return Problem(code="schema.pattern", message=f"{error.instance!r} is not valid: {schema['description']}",
+                       location=source.locate(ptr), hint=_id_hint(error.instance, schema))
     return Problem(code=f"schema.{kind}", message=error.message, location=source.locate(ptr))
+
+
+def _id_hint(value: object, schema: Mapping[str, Any]) -> str | None:
+    # For an id, suggest the nearest valid one: "First_Page" -> "first-page".
+    id_pattern = load_schema("common")["$defs"]["id"]["pattern"]
+    if schema.get("pattern") != id_pattern or not isinstance(value, str):
+        return None
+    slug = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")
+    return f"did you mean {slug!r}?" if re.fullmatch(id_pattern, slug) else None
 
 
 def did_you_mean(word: str, choices: list[str]) -> str | None:

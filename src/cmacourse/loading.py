@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -52,11 +52,15 @@ def course_root(path: str | Path) -> Path:
         UsageError: there is no course there.
     """
     path = Path(path)
-    if path.is_file() and path.name == COURSE_FILE:
-        path = path.parent
-    if not path.is_dir():
+    try:
+        if path.is_file() and path.name == COURSE_FILE:
+            path = path.parent
+        is_dir, has_course = path.is_dir(), (path / COURSE_FILE).is_file()
+    except OSError as exc:  # a name the file system refuses, such as one too long
+        raise UsageError(f"no course folder at {path}: {exc.strerror or exc}") from None
+    if not is_dir:
         raise UsageError(f"no course folder at {path}")
-    if not (path / COURSE_FILE).is_file():
+    if not has_course:
         raise UsageError(f"{path} is not a course folder: it has no {COURSE_FILE}")
     return path
 
@@ -120,25 +124,25 @@ class _Reader:
         self.failed = True
 
     def read_text(self, rel: str, referrer: SourceRef | None) -> str | None:
-        where = referrer.location(key=False) if referrer else Location(rel)
         file = self.root / rel
-        if not file.exists():
-            self.problem("file.missing", f"{rel} does not exist", where, hint=self._similar_file(rel))
-            return None
         try:
             data = file.read_bytes()
+        except (FileNotFoundError, NotADirectoryError, ValueError):  # ValueError: a NUL in the name
+            self.problem("file.missing", f"{rel} does not exist", _where(rel, referrer), hint=self._similar_file(rel))
+            return None
         except IsADirectoryError:
-            self.problem("file.unreadable", f"{rel} is a folder, not a file", where)
+            self.problem("file.unreadable", f"{rel} is a folder, not a file", _where(rel, referrer))
             return None
         except OSError as exc:
-            self.problem("file.unreadable", f"cannot read {rel}: {exc.strerror or exc}", where)
+            self.problem("file.unreadable", f"cannot read {rel}: {exc.strerror or exc}", _where(rel, referrer))
             return None
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             before = data[: exc.start]
             line = before.count(b"\n") + 1
-            column = exc.start - (before.rfind(b"\n") + 1) + 1
+            # Count characters, not bytes: the text before the bad byte is valid UTF-8.
+            column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8-sig")) + 1
             self.problem("file.encoding", f"byte 0x{data[exc.start]:02x} is not UTF-8 text; save the file as UTF-8", Location(rel, line, column))
             return None
         if not text.strip():
@@ -148,40 +152,49 @@ class _Reader:
 
     def _similar_file(self, rel: str) -> str | None:
         folder = (self.root / rel).parent
-        if not folder.is_dir():
+        try:
+            if folder.is_dir():
+                return jsonschemas.did_you_mean(Path(rel).name, sorted(p.name for p in folder.iterdir()))
+            # The folder itself is missing, as when a module folder's name is misspelt in course.yaml.
+            siblings = sorted(p.name for p in folder.parent.iterdir() if p.is_dir())
+        except (OSError, ValueError):
             return None
-        names = sorted(p.name for p in folder.iterdir())
-        return jsonschemas.did_you_mean(Path(rel).name, names)
+        return jsonschemas.did_you_mean(folder.name, siblings)
 
-    def parse(self, source: SourceFile, schema: str | Mapping[str, Any]) -> Any:
-        """YAML data that passed its schema, or None after recording why not."""
+    def parse(self, source: SourceFile, schema: str | Mapping[str, Any], salvage: _Salvage | None = None) -> Any:
+        """YAML data that passed its schema, or None after recording why not.
+
+        ``salvage`` is given a mapping that failed its schema, so the files it names are read for their problems too.
+        """
         try:
             data = load_yaml(source.text)
         except YAMLSyntaxError as exc:
             self.problem("syntax.yaml", exc.message, source.location(exc.line, exc.column))
             return None
         if data is None:
-            self.problem("file.empty", "there is nothing here", source.location(1, 1, source.base))
+            self.problem("file.empty", "there is nothing here but blank lines or comments", source.location(1, 1, source.base))
             return None
         found = list(jsonschemas.check(data, schema, source))
         self.problems.extend(found)
         if found:
             self.failed = True
+            if salvage is not None and isinstance(data, Mapping):
+                salvage(data, SourceRef(file=source), {p.location.pointer for p in found})
             return None
         return data
 
-    def yaml_file(self, rel: str, schema: str, referrer: SourceRef | None) -> tuple[Any, SourceRef] | None:
+    def yaml_file(self, rel: str, schema: str, referrer: SourceRef | None, salvage: _Salvage | None = None) -> tuple[Any, SourceRef] | None:
         text = self.read_text(rel, referrer)
         if text is None:
             return None
         source = SourceFile(self.root / rel, rel, text)
-        data = self.parse(source, schema)
+        data = self.parse(source, schema, salvage)
         return None if data is None else (data, SourceRef(file=source))
 
     # -- the course -------------------------------------------------------------------------
 
     def course(self) -> Course | None:
-        loaded = self.yaml_file(COURSE_FILE, "course", None)
+        loaded = self.yaml_file(COURSE_FILE, "course", None, self._course_parts)
         if loaded is None:
             return None
         raw, ref = loaded
@@ -204,8 +217,24 @@ class _Reader:
                          referrer.location())
         return resolved
 
+    # A course.yaml or module.yaml with a problem cannot be built, but the files it names still can be
+    # read, so that one pass reports every file's problems rather than one file's at a time.
+
+    def _course_parts(self, raw: Mapping[str, Any], ref: SourceRef, bad: set[str]) -> None:
+        for index, folder in _usable(raw, "modules", bad):
+            self.module(folder, ref.child("modules", index))
+        for key, read in (("final_exam", self.assessment), ("glossary", self.glossary)):
+            if isinstance(raw.get(key), str) and not _touched(pointer(key), bad):
+                read(raw[key], ref.child(key))
+
+    def _module_parts(self, raw: Mapping[str, Any], ref: SourceRef, bad: set[str]) -> None:
+        for index, name in _usable(raw, "pages", bad):
+            self.page(name, ref.child("pages", index))
+        for index, name in _usable(raw, "assessments", bad):
+            self.assessment(name, ref.child("assessments", index))
+
     def module(self, folder: str, ref: SourceRef) -> Module | None:
-        loaded = self.yaml_file(f"{folder}/{MODULE_FILE}", "module", ref)
+        loaded = self.yaml_file(f"{folder}/{MODULE_FILE}", "module", ref, self._module_parts)
         if loaded is None:
             return None
         raw, mref = loaded
@@ -305,6 +334,27 @@ class _Reader:
                     return None
                 resolved[key] = path
         return cls.from_raw(resolved, ref)
+
+
+def _where(rel: str, referrer: SourceRef | None) -> Location:
+    # Where a file that cannot be read is named; worked out only then, as it composes the referrer's YAML.
+    return referrer.location() if referrer else Location(rel)
+
+
+_Salvage = Callable[[Mapping[str, Any], SourceRef, set[str]], None]
+
+
+def _touched(ptr: str, bad: set[str]) -> bool:
+    """Whether a schema problem is at ``ptr`` or inside it."""
+    return ptr in bad or any(p.startswith(ptr + "/") for p in bad)
+
+
+def _usable(raw: Mapping[str, Any], key: str, bad: set[str]) -> list[tuple[int, str]]:
+    """The file names listed under ``key`` that passed their schema (so none leaves the course folder)."""
+    items, where = raw.get(key), pointer(key)
+    if not isinstance(items, list) or where in bad:
+        return []
+    return [(i, item) for i, item in enumerate(items) if isinstance(item, str) and not _touched(f"{where}/{i}", bad)]
 
 
 def _completion(raw: Mapping[str, Any] | None) -> Completion:

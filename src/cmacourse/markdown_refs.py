@@ -47,8 +47,9 @@ def markdown_images(text: str, referrer: str) -> Iterator[ImageRef]:
 
 
 def glossary_links(text: str) -> Iterator[tuple[str, int]]:
-    """Every glossary term id linked from Markdown text, with its offset."""
+    """Every glossary term id linked from Markdown text, with the offset of the link's opening ``[``."""
     if GLOSSARY_SCHEME not in text:
         return
     for match in _GLOSSARY.finditer(text):
-        yield match["term"], match.start()
+        opening = text.rfind("[", 0, match.start())
+        yield match["term"], opening if opening >= 0 else match.start()

@@ -106,13 +106,15 @@ class SourceRef:
     pointer: str = ""
     #: Set for Markdown text, whose line is known without composing any YAML.
     line: int | None = None
+    #: With ``line``, the 1-based column of something inside the text (a link); else its first column.
+    column: int | None = None
 
     def location(self, extra: str = "", *, key: bool = False) -> Location:
         """The location of this object, or of ``extra`` (a JSON pointer suffix) inside it."""
         if self.line is not None:
-            return self.file.location(self.line, 1, self.pointer + extra)
+            return self.file.location(self.line, self.column or 1, self.pointer + extra)
         return self.file.locate(self.pointer + extra, key=key)
 
     def child(self, *tokens: object) -> SourceRef:
         """A reference to a value inside this one."""
-        return SourceRef(file=self.file, pointer=self.pointer + pointer(*tokens), line=self.line)
+        return SourceRef(file=self.file, pointer=self.pointer + pointer(*tokens), line=self.line, column=self.column)

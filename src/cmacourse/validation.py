@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import posixpath
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -25,6 +27,7 @@ def iter_problems(course: Course, *, complete: bool = True) -> Iterator[Problem]
     yield from _prerequisites(course, complete)
     yield from _objective_refs(course, complete)
     yield from _questions(course)
+    yield from _scores(course)
     yield from _assessment_kinds(course)
     yield from _markdown_refs(course, complete)
     yield from _media_files(course)
@@ -48,7 +51,8 @@ def _duplicates(kind: str, items: Iterable[tuple[str, SourceRef | None]]) -> Ite
         if item_id not in first:
             first[item_id] = ref
             continue
-        where = first[item_id].location() if first[item_id] else None
+        earlier = first[item_id]
+        where = earlier.location("/id") if earlier else None
         yield _problem("id.duplicate", f"the {kind} id {item_id!r} is used more than once", ref, "/id",
                        hint=f"first used at {where}" if where else None)
 
@@ -60,11 +64,14 @@ def _unique_ids(course: Course) -> Iterator[Problem]:
     yield from _duplicates("assessment", ((a.id, a.source) for a in course.assessments))
     yield from _duplicates("question", ((q.id, q.source) for _, q in course.questions()))
     yield from _duplicates("glossary term", ((t.id, t.source) for t in course.glossary))
-    yield from _duplicates("credential", ((c.id, course.source) for c in course.credentials))
+    yield from _duplicates("credential", ((c.id, course.source.child("credentials", i) if course.source else None)
+                                          for i, c in enumerate(course.credentials)))
 
 
 def _prerequisites(course: Course, complete: bool) -> Iterator[Problem]:
-    position = {m.id: i for i, m in enumerate(course.modules)}
+    position: dict[str, int] = {}
+    for index, module in enumerate(course.modules):
+        position.setdefault(module.id, index)  # a duplicate id is reported once; its first use is where it is
     for module in course.modules:
         for index, required in enumerate(module.requires):
             where = f"/requires/{index}"
@@ -131,6 +138,7 @@ def _objective_refs(course: Course, complete: bool) -> Iterator[Problem]:
 def _questions(course: Course) -> Iterator[Problem]:
     for _, question in course.questions():
         ref = question.source
+        yield from _not_finite(question.points, ref, "/points")
         if isinstance(question, SingleChoice):
             ids = [o.id for o in question.options]
             if len(set(ids)) != len(ids):
@@ -147,8 +155,27 @@ def _questions(course: Course) -> Iterator[Problem]:
             yield from _repeated("answer", [p.match for p in question.pairs] + list(question.distractors), ref, "/pairs")
         elif isinstance(question, Ordering):
             yield from _repeated("item", list(question.items), ref, "/items")
-        elif isinstance(question, Numeric) and question.tolerance < 0:
-            yield _problem("question.tolerance", "the tolerance must be 0 or more", ref, "/tolerance")
+        elif isinstance(question, Numeric):
+            if question.tolerance < 0:
+                yield _problem("question.tolerance", "the tolerance must be 0 or more", ref, "/tolerance")
+            yield from _not_finite(question.answer, ref, "/answer")
+            yield from _not_finite(question.tolerance, ref, "/tolerance")
+
+
+def _scores(course: Course) -> Iterator[Problem]:
+    yield from _not_finite(course.completion.mastery_score, course.source, "/completion/mastery_score")
+    for module in course.modules:
+        yield from _not_finite(module.completion.mastery_score, module.source, "/completion/mastery_score")
+    for assessment in course.assessments:
+        yield from _not_finite(assessment.mastery_score, assessment.source, "/mastery_score")
+
+
+def _not_finite(value: object, ref: SourceRef | None, where: str) -> Iterator[Problem]:
+    # YAML's .nan and .inf are numbers to JSON Schema, and NaN fails no comparison, so they pass
+    # minimum and maximum. No score, answer or tolerance can be one, and JSON cannot carry them.
+    if isinstance(value, float) and not math.isfinite(value):
+        spelled = ".nan (not a number)" if math.isnan(value) else f"{'-' if value < 0 else ''}.inf (infinity)"
+        yield _problem("value.not-finite", f"expected an ordinary number, found {spelled}", ref, where)
 
 
 def _repeated(what: str, values: list[str], ref: SourceRef | None, where: str) -> Iterator[Problem]:
@@ -186,7 +213,7 @@ def _markdown_refs(course: Course, complete: bool) -> Iterator[Problem]:
                     for image in markdown_images(text, page.path):
                         if image.resolved is None:
                             yield _problem("ref.outside-course", f"the image {image.target!r} leaves the course folder", *_at(block, text, image.offset))
-                        elif not (root / image.resolved).is_file():
+                        elif not _is_file(root / image.resolved):
                             yield _problem("ref.missing-media", f"the image {image.target!r} does not exist", *_at(block, text, image.offset))
                         if not image.alt:
                             yield _problem("a11y.missing-alt", f"the image {image.target!r} has no alt text: write ![what it shows]({image.target})",
@@ -199,11 +226,13 @@ def _markdown_refs(course: Course, complete: bool) -> Iterator[Problem]:
 
 
 def _at(block: object, text: str, offset: int) -> tuple[SourceRef | None, str]:
-    # Text blocks know their first line, so a link's own line is a count of newlines away.
+    # Text blocks know their first line, so a link's own line is a count of newlines away, and its
+    # column the distance from the last one: the text is the file's lines as written.
     ref: SourceRef | None = getattr(block, "source", None)
     if ref is not None and ref.line is not None:
         line = ref.line + text.count("\n", 0, offset)
-        return SourceRef(file=ref.file, pointer=ref.pointer, line=line), ""
+        column = offset - text.rfind("\n", 0, offset)
+        return SourceRef(file=ref.file, pointer=ref.pointer, line=line, column=column), ""
     return ref, ""
 
 
@@ -213,8 +242,19 @@ def _media_files(course: Course) -> Iterator[Problem]:
         for page in module.pages:
             for block in page.blocks:
                 for path, where in block.media():
-                    if not (root / path).is_file():
-                        yield _problem("ref.missing-media", f"the media file {path!r} does not exist", getattr(block, "source", None), where)
+                    if not _is_file(root / path):
+                        # Name the file as the author wrote it, relative to the page, not to the course.
+                        written = posixpath.relpath(path, posixpath.dirname(page.path) or ".")
+                        yield _problem("ref.missing-media", f"the media file {written!r} does not exist",
+                                       getattr(block, "source", None), where)
+
+
+def _is_file(path: Path) -> bool:
+    # A name longer than the file system allows is a file that does not exist, not a crash.
+    try:
+        return path.is_file()
+    except OSError:
+        return False
 
 
 def _unassessed_objectives(course: Course) -> Iterator[Problem]:

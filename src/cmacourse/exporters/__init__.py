@@ -38,7 +38,15 @@ class Exporter:
 
 
 #: The formats cmacourse ships, as ``module:class`` so that listing them imports nothing.
-BUILTIN_EXPORTERS: dict[str, str] = {}
+BUILTIN_EXPORTERS: dict[str, str] = {
+    "html": "cmacourse.exporters.html:HtmlExporter",
+    "scorm12": "cmacourse.exporters.scorm12:Scorm12Exporter",
+    "scorm2004": "cmacourse.exporters.scorm2004:Scorm2004Exporter",
+    "cmi5": "cmacourse.exporters.cmi5:Cmi5Exporter",
+    "tincan": "cmacourse.exporters.tincan:TincanExporter",
+    "imscc": "cmacourse.exporters.imscc:ImsccExporter",
+    "moodlexml": "cmacourse.exporters.moodlexml:MoodleXmlExporter",
+}
 
 exporters: Registry[Exporter] = Registry(EXPORTERS_GROUP, BUILTIN_EXPORTERS, Exporter, lambda cls: cls.name)
 

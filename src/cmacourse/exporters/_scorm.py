@@ -1,0 +1,143 @@
+"""What the SCORM 1.2 and SCORM 2004 exporters share: options, XML identifiers, the SCO list and the file list."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import attrs
+
+from ..errors import BuildError, UsageError
+from ..model import Course, Module
+from ..player import Launch
+from ..player.layout import Scope
+from ._package import PackageWriter
+
+#: The manifest's path: SCORM requires it at the root of the package (CAM, Content Packaging).
+MANIFEST = "imsmanifest.xml"
+
+SCOPES: tuple[Scope, ...] = ("course", "module")
+
+_TRUE = frozenset({"true", "yes", "1", "on"})
+_FALSE = frozenset({"false", "no", "0", "off", ""})
+# xs:ID is an NCName: no colon, no space, and only these characters after a leading letter or underscore.
+_NOT_IN_NCNAME = re.compile(r"[^A-Za-z0-9._-]")
+
+
+@attrs.frozen
+class ScormOptions:
+    """The ``-O key=value`` options of the SCORM formats.
+
+    ``sco``: ``course`` (default: one SCO for the whole course, what Moodle plays best) or
+    ``module`` (one SCO per module). ``map_info`` (SCORM 2004 only): write ``imsss:mapInfo``
+    so that a conformant LMS enforces module prerequisites; Moodle cannot import such a manifest.
+    """
+
+    sco: Scope = "course"
+    map_info: bool = False
+
+    @classmethod
+    def parse(cls, options: Mapping[str, Any], *, format_name: str, keys: Sequence[str]) -> ScormOptions:
+        """Read the options a format accepts (``keys``), rejecting any other.
+
+        Raises:
+            UsageError: an unknown option or a value out of its vocabulary.
+        """
+        unknown = sorted(set(options) - set(keys))
+        if unknown:
+            raise UsageError(f"{format_name} has no option {', '.join(unknown)}; its options: {', '.join(keys)}")
+        sco = str(options.get("sco", "course")).strip().lower()
+        if sco not in SCOPES:
+            raise UsageError(f"{format_name}: sco={sco!r} is not valid; use sco=course or sco=module")
+        return cls(sco=sco, map_info=_flag(options.get("map_info", False), f"{format_name}: map_info"))  # type: ignore[arg-type]
+
+
+def _flag(value: Any, what: str) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise UsageError(f"{what}={value!r} is not a boolean; use true or false")
+
+
+def xml_id(prefix: str, content_id: str) -> str:
+    """A valid XML ID (an NCName) derived from a content id: ``PREFIX-content-id``.
+
+    Content ids are already lower-case words joined by hyphens; anything else a plugin may
+    produce becomes ``_``. The prefix starts with a letter and keeps each kind of identifier
+    (organization, item, resource) apart, so ids stay unique within the manifest.
+    """
+    return f"{prefix}-{_NOT_IN_NCNAME.sub('_', content_id)}"
+
+
+@attrs.frozen
+class Sco:
+    """One launchable item of the manifest: a launch document and what it covers."""
+
+    launch: Launch
+    item_id: str
+    resource_id: str
+    modules: tuple[Module, ...]
+    #: Item ids of the SCOs holding the modules this SCO's modules require, in course order.
+    requires: tuple[str, ...] = ()
+
+    @property
+    def mastery_score(self) -> float | None:
+        """The pass mark (0-100) of the launch document, by the player's rule, or None."""
+        return self.launch.mastery_score
+
+
+def scos(course: Course, launches: Sequence[Launch], scope: Scope) -> tuple[Sco, ...]:
+    """The SCOs of the package, one per launch document the player wrote, in its order.
+
+    With ``scope="module"`` the player writes one document per module plus the course's own
+    ``index.html`` (home, final exam, results), which becomes the last SCO. The final exam opens
+    only once every module is complete (the player's rule within one document), so that SCO
+    requires every module's SCO.
+
+    Raises:
+        BuildError: the player wrote no launch document, or two with the same id.
+    """
+    ids = [launch.id for launch in launches]
+    if not ids or len(set(ids)) != len(ids):
+        raise BuildError(f"{course.id}: the player's launch documents for sco={scope} have no unique ids: {ids}")
+    home = {m_id: xml_id("ITEM", launch.id) for launch in launches for m_id in launch.module_ids}
+    result = []
+    for launch in launches:
+        modules = tuple(course.module(m_id) for m_id in launch.module_ids)
+        needed = {r for m in modules for r in m.requires if r not in launch.module_ids and r in home}
+        if not modules and course.final_exam is not None and course.final_exam.id in launch.assessment_ids:
+            needed = set(home)
+        requires = tuple(dict.fromkeys(home[m.id] for m in course.modules if m.id in needed))
+        result.append(Sco(launch=launch, item_id=xml_id("ITEM", launch.id), resource_id=xml_id("RES", launch.id),
+                          modules=modules, requires=requires))
+    return tuple(result)
+
+
+def package_files(writer: PackageWriter) -> list[str]:
+    """Every file of the package but the manifest, sorted: what the resources must declare."""
+    return [path for path in writer.paths() if path != MANIFEST]
+
+
+def check_state_size(course: Course, size: int, limit: int, standard: str, scope: Scope) -> None:
+    """Fail the build when the longest state the player can save cannot fit the standard's suspend data.
+
+    Raises:
+        BuildError: ``size`` exceeds ``limit``.
+    """
+    if size > limit:
+        hint = " Try -O sco=module, which keeps one state per module." if scope == "course" and len(course.modules) > 1 else ""
+        raise BuildError(
+            f"{course.id}: the learner state can reach {size} characters, but {standard} suspend data holds"
+            f" at most {limit} (sco={scope}); shorten the course or split it.{hint}"
+        )
+
+
+def number(value: float) -> str:
+    """A number as the manifests write it: no trailing ``.0``, at most four decimals."""
+    text = f"{value:.4f}".rstrip("0").rstrip(".")
+    return text or "0"

@@ -1,0 +1,257 @@
+"""Moodle XML: every question of the course for a Moodle question bank, one category per module."""
+
+from __future__ import annotations
+
+import base64
+import logging
+import posixpath
+from typing import Any, ClassVar
+
+from lxml import etree
+
+from ..errors import BuildError, UsageError
+from ..model import Course
+from ..player.rendering import asset_path
+from ..questions import FillBlank, Matching, MultipleResponse, Numeric, Ordering, Question, SingleChoice, TrueFalse
+from . import Exporter
+from ._package import Layout, PackageWriter
+from ._qti import QuestionTexts, number_text, points_text, question_name, unique_targets
+
+#: The package's one file.
+QUESTIONS = "questions.xml"
+#: Images in question text are embedded in the file and referred to through Moodle's file token.
+FILE_TOKEN = "@@PLUGINFILE@@/"
+#: The grades Moodle accepts for an answer, in percent; its importer refuses others by default.
+FRACTIONS = (100, 90, 83.33333, 80, 75, 70, 66.66667, 60, 50, 40, 33.33333, 30, 25, 20, 16.66667, 14.28571,
+             12.5, 11.11111, 10, 5, 0)
+
+logger = logging.getLogger(__name__)
+# Quiet unless an application (the cmacourse command) listens: the library itself never prints.
+logger.addHandler(logging.NullHandler())
+
+
+class MoodleXmlExporter(Exporter):
+    """``cmacourse build --format moodlexml``: ``<course-id>-moodlexml.xml`` for Question bank → Import → Moodle XML.
+
+    Categories are ``$course$/<course title>/<module title>`` (and the final exam's title); question
+    types are Moodle's own: multichoice, truefalse, match, ordering, numerical and shortanswer.
+    """
+
+    name: ClassVar[str] = "moodlexml"
+    description: ClassVar[str] = "Moodle XML question bank: every question in a category per module"
+    suffix: ClassVar[str] = ".xml"
+    layout: ClassVar[Layout] = "file"
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        #: What the build converted or could not carry, one line each; also logged as warnings.
+        self.notes: list[str] = []
+
+    def export(self, course: Course, writer: PackageWriter) -> None:
+        """Add ``questions.xml`` to ``writer``.
+
+        Raises:
+            UsageError: an option was given; this format takes none.
+            BuildError: an image a question shows cannot be read.
+        """
+        if self.options:
+            raise UsageError(f"the moodlexml format takes no options; got {', '.join(sorted(self.options))}")
+        root = etree.Element("quiz")
+        top = "$course$/" + category_name(course.title)
+        category(root, top, course.description, course.id)
+        groups = [(m.title, m.summary, m.id, m.assessments) for m in course.modules]
+        if course.final_exam is not None:
+            exam = course.final_exam
+            groups.append((exam.title, None, exam.id, (exam,)))
+        for title, info, identifier, assessments in groups:
+            if not any(a.questions for a in assessments):
+                continue
+            category(root, f"{top}/{category_name(title)}", info, identifier)
+            for assessment in assessments:
+                texts = QuestionTexts(course, assessment, FILE_TOKEN)
+                for question in assessment.questions:
+                    _Question(self, course, texts, root).write(question)
+        writer.add_xml(QUESTIONS, root)
+
+    def note(self, text: str) -> None:
+        self.notes.append(text)
+        logger.warning("%s: %s", self.name, text)
+
+
+def category_name(title: str) -> str:
+    """A title as one level of a Moodle category path, where ``/`` separates levels and ``//`` is a slash."""
+    return " ".join(title.split()).replace("/", "//")
+
+
+def category(root: etree._Element, path: str, info: str | None, identifier: str) -> None:
+    node = etree.SubElement(root, "question", type="category")
+    _text(etree.SubElement(node, "category"), path)
+    _text(etree.SubElement(node, "info", format="html"), info.strip() if info else "")
+    etree.SubElement(node, "idnumber").text = identifier
+
+
+def moodle_fraction(percent: float) -> tuple[str, bool]:
+    """The grade Moodle accepts nearest to ``percent`` (sign kept), and whether it is exact."""
+    nearest = min(FRACTIONS, key=lambda f: abs(f - abs(percent)))
+    text = points_text(nearest if percent >= 0 else -nearest)
+    return text, abs(nearest - abs(percent)) < 1e-4
+
+
+def _text(parent: etree._Element, value: str) -> etree._Element:
+    etree.SubElement(parent, "text").text = value
+    return parent
+
+
+class _Question:
+    """Writes one question; every Moodle question starts with the same header."""
+
+    def __init__(self, exporter: MoodleXmlExporter, course: Course, texts: QuestionTexts, root: etree._Element) -> None:
+        self.exporter, self.course, self.texts, self.root = exporter, course, texts, root
+
+    def write(self, question: Question) -> None:
+        if isinstance(question, SingleChoice):
+            self.multichoice(question)
+        elif isinstance(question, TrueFalse):
+            self.truefalse(question)
+        elif isinstance(question, FillBlank):
+            self.shortanswer(question)
+        elif isinstance(question, Numeric):
+            self.numerical(question)
+        elif isinstance(question, Matching):
+            self.match(question)
+        elif isinstance(question, Ordering):
+            self.ordering(question)
+        else:
+            node = self.header(question, "essay")
+            for tag, text in (("responseformat", "editor"), ("responserequired", "1"), ("responsefieldlines", "10"),
+                              ("attachments", "0"), ("attachmentsrequired", "0")):
+                etree.SubElement(node, tag).text = text
+            self.html(node, "graderinfo", "")
+            self.exporter.note(f"{question.type_name} (a plugin type) → essay graded by hand: {question.id}")
+
+    def header(self, question: Question, qtype: str, general_feedback: str = "") -> etree._Element:
+        node = etree.SubElement(self.root, "question", type=qtype)
+        _text(etree.SubElement(node, "name"), question_name(question))
+        self.html(node, "questiontext", self.texts.prompt(question))
+        self.html(node, "generalfeedback", general_feedback)
+        for tag, text in (("defaultgrade", points_text(question.points)), ("penalty", "0.3333333"), ("hidden", "0"),
+                          ("idnumber", question.id)):
+            etree.SubElement(node, tag).text = text
+        if question.objectives:
+            tags = etree.SubElement(node, "tags")
+            for objective in question.objectives:
+                _text(etree.SubElement(tags, "tag"), objective)
+        return node
+
+    def html(self, parent: etree._Element, tag: str, html: str) -> etree._Element:
+        """An HTML text field."""
+        node = etree.SubElement(parent, tag, format="html")
+        self.fill(node, html)
+        return node
+
+    def fill(self, node: etree._Element, html: str) -> None:
+        """``text`` and, beside it, every image the HTML shows, embedded as a ``file`` (Moodle reads both so)."""
+        _text(node, html)
+        for path in sorted(self.texts.media):
+            target = asset_path(path)
+            if FILE_TOKEN + target not in html:
+                continue
+            try:
+                data = (self.course.root / path).read_bytes()
+            except OSError as exc:
+                raise BuildError(f"cannot read media file {path}: {exc.strerror or exc}") from exc
+            file = etree.SubElement(node, "file", name=posixpath.basename(target),
+                                    path=f"/{posixpath.dirname(target)}/", encoding="base64")
+            file.text = base64.b64encode(data).decode("ascii")
+
+    def answer(self, parent: etree._Element, fraction: str, text: str, feedback: str, *, html: bool = True) -> etree._Element:
+        node = etree.SubElement(parent, "answer", fraction=fraction, format="html" if html else "plain_text")
+        if html:
+            self.fill(node, text)
+        else:
+            _text(node, text)
+        self.html(node, "feedback", feedback)
+        return node
+
+    def combined_feedback(self, node: etree._Element, question: Matching | Ordering) -> None:
+        fb = question.feedback
+        right, wrong = (self.texts.block(fb.correct), self.texts.block(fb.incorrect)) if fb else ("", "")
+        for tag, text in (("correctfeedback", right), ("partiallycorrectfeedback", wrong), ("incorrectfeedback", wrong)):
+            self.html(node, tag, text)
+        etree.SubElement(node, "shownumcorrect")
+
+    def multichoice(self, question: SingleChoice) -> None:
+        node = self.header(question, "multichoice")
+        multiple = isinstance(question, MultipleResponse)
+        for tag, text in (("single", "false" if multiple else "true"), ("shuffleanswers", "false"),
+                          ("answernumbering", "abc"), ("showstandardinstruction", "0")):
+            etree.SubElement(node, tag).text = text
+        right = sum(o.correct for o in question.options)
+        wrong = len(question.options) - right
+        # Multiple response: the right choices share 100%; each wrong one takes back an equal share,
+        # so that ticking every box scores nothing.
+        shares = {True: 100 / right if multiple else 100, False: -100 / wrong if multiple and wrong else 0}
+        grades = {correct: moodle_fraction(share) for correct, share in shares.items()}
+        for correct, (fraction, exact) in grades.items():
+            if not exact and any(o.correct == correct for o in question.options):
+                self.exporter.note(f"multiple response: {shares[correct]:.6g}% is not a grade Moodle accepts, "
+                                   f"written as {fraction}%: {question.id}")
+        for option in question.options:
+            self.answer(node, grades[option.correct][0], self.texts.inline(option.text), self.texts.block(option.feedback))
+
+    def truefalse(self, question: TrueFalse) -> None:
+        node = self.header(question, "truefalse")
+        fb = question.feedback
+        for value in (True, False):
+            right = value == question.answer
+            feedback = (self.texts.block(fb.correct if right else fb.incorrect)) if fb else ""
+            self.answer(node, "100" if right else "0", "true" if value else "false", feedback, html=False)
+
+    def shortanswer(self, question: FillBlank) -> None:
+        node = self.header(question, "shortanswer")
+        etree.SubElement(node, "usecase").text = "1" if question.case_sensitive else "0"
+        fb = question.feedback
+        for answer in question.answers:
+            self.answer(node, "100", answer, self.texts.block(fb.correct) if fb else "", html=False)
+        if fb:
+            self.answer(node, "0", "*", self.texts.block(fb.incorrect), html=False)
+
+    def numerical(self, question: Numeric) -> None:
+        node = self.header(question, "numerical")
+        fb = question.feedback
+        right = self.answer(node, "100", number_text(question.answer), self.texts.block(fb.correct) if fb else "", html=False)
+        etree.SubElement(right, "tolerance").text = number_text(question.tolerance)
+        if fb:
+            etree.SubElement(self.answer(node, "0", "*", self.texts.block(fb.incorrect), html=False), "tolerance").text = "0"
+        if question.unit:
+            # The unit is optional: learners may type it after the number or leave it out.
+            unit = etree.SubElement(etree.SubElement(node, "units"), "unit")
+            etree.SubElement(unit, "multiplier").text = "1"
+            etree.SubElement(unit, "unit_name").text = question.unit
+        for tag, text in (("unitgradingtype", "0"), ("unitpenalty", "0"), ("showunits", "0" if question.unit else "3"),
+                          ("unitsleft", "0")):
+            etree.SubElement(node, tag).text = text
+
+    def match(self, question: Matching) -> None:
+        node = self.header(question, "matching")
+        etree.SubElement(node, "shuffleanswers").text = "true"
+        self.combined_feedback(node, question)
+        targets, answer_of = unique_targets(question)
+        for pair, target in zip(question.pairs, answer_of):
+            sub = self.html(node, "subquestion", self.texts.inline(pair.prompt))
+            _text(etree.SubElement(sub, "answer"), self.texts.plain(targets[target]))
+        for index in sorted(set(range(len(targets))) - set(answer_of)):
+            # A distractor is a subquestion with no text: an answer no prompt takes.
+            sub = self.html(node, "subquestion", "")
+            _text(etree.SubElement(sub, "answer"), self.texts.plain(targets[index]))
+
+    def ordering(self, question: Ordering) -> None:
+        node = self.header(question, "ordering")
+        # All or nothing, every item shown, as the player grades it.
+        for tag, text in (("layouttype", "VERTICAL"), ("selecttype", "ALL"), ("selectcount", str(len(question.items))),
+                          ("gradingtype", "ALL_OR_NOTHING"), ("showgrading", "SHOW"), ("numberingstyle", "none")):
+            etree.SubElement(node, tag).text = text
+        self.combined_feedback(node, question)
+        for position, text in enumerate(question.items, start=1):
+            self.answer(node, str(position), self.texts.inline(text), "")
+

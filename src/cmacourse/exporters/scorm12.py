@@ -1,0 +1,162 @@
+"""The SCORM 1.2 export: the player with the SCORM 1.2 adapter, and an imsmanifest.xml written with lxml."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from lxml import etree
+
+from ..errors import BuildError
+from ..model import Course
+from ..player import render_player, worst_case_state_size
+from . import Exporter
+from ._package import PackageWriter
+from ._scorm import MANIFEST, Sco, ScormOptions, check_state_size, number, package_files, scos, xml_id
+
+#: The namespaces of a SCORM 1.2 manifest. Moodle's parser ignores namespaces and matches the
+#: literal names ``adlcp:scormtype`` and ``adlcp:masteryscore``, so the prefixes are fixed too.
+NS = {
+    None: "http://www.imsproject.org/xsd/imscp_rootv1p1p2",
+    "adlcp": "http://www.adlnet.org/xsd/adlcp_rootv1p2",
+    "xsi": "http://www.w3.org/2001/XMLSchema-instance",
+    "imsmd": "http://www.imsglobal.org/xsd/imsmd_rootv1p2p1",
+}
+SCHEMA_LOCATION = " ".join((NS[None], "imscp_rootv1p1p2.xsd", NS["adlcp"], "adlcp_rootv1p2.xsd"))
+#: The course's IMS metadata (title, description), referenced from the manifest by adlcp:location.
+METADATA = "metadata.xml"
+#: cmi.suspend_data is a CMIString4096 (RTE 3.4.2.5).
+SUSPEND_DATA_LIMIT = 4096
+#: adlcp:prerequisites is at most 200 characters (adlcp_rootv1p2.xsd).
+PREREQUISITES_LIMIT = 200
+
+
+def _cp(tag: str) -> str:
+    return f"{{{NS[None]}}}{tag}"
+
+
+def _adlcp(tag: str) -> str:
+    return f"{{{NS['adlcp']}}}{tag}"
+
+
+def _sub(parent: etree._Element, tag: str, text: str | None = None, **attrs: str) -> etree._Element:
+    child = etree.SubElement(parent, tag, attrs)
+    if text is not None:
+        child.text = text
+    return child
+
+
+class Scorm12Exporter(Exporter):
+    """A SCORM 1.2 package: one SCO for the course (``-O sco=course``, default) or one per module."""
+
+    name = "scorm12"
+    description = "SCORM 1.2 package (zip) that every LMS plays, Moodle included"
+    first_entry = MANIFEST
+
+    def export(self, course: Course, writer: PackageWriter) -> None:
+        """Write the player, the metadata and the manifest.
+
+        Raises:
+            UsageError: an unknown option or value.
+            BuildError: the learner state cannot fit in 4096 characters, or prerequisites are too long.
+        """
+        options = ScormOptions.parse(self.options, format_name=self.name, keys=("sco",))
+        check_state_size(course, worst_case_state_size(course, options.sco), SUSPEND_DATA_LIMIT, "SCORM 1.2", options.sco)
+        launches = render_player(course, writer, runtime=self.name, scope=options.sco)
+        writer.add_xml(METADATA, lom(course))
+        writer.add_xml(MANIFEST, manifest(course, scos(course, launches, options.sco), package_files(writer)))
+
+
+def manifest(course: Course, items: Sequence[Sco], files: Sequence[str]) -> etree._Element:
+    """The imsmanifest.xml of a SCORM 1.2 package (CAM 1.2, 2.3).
+
+    Args:
+        course: the course, for ids, title and version.
+        items: the SCOs, in course order.
+        files: every file of the package but the manifest; each is declared in a resource.
+    """
+    root = etree.Element(_cp("manifest"), nsmap={key: NS[key] for key in (None, "adlcp", "xsi")})
+    root.set("identifier", xml_id("MANIFEST", course.id))
+    root.set("version", course.version[:20])
+    root.set(f"{{{NS['xsi']}}}schemaLocation", SCHEMA_LOCATION)
+    metadata = _sub(root, _cp("metadata"))
+    _sub(metadata, _cp("schema"), "ADL SCORM")
+    _sub(metadata, _cp("schemaversion"), "1.2")
+    _sub(metadata, _adlcp("location"), METADATA)
+    root.append(organizations(course, items))
+    root.append(resources(course, items, files))
+    return root
+
+
+def organizations(course: Course, items: Sequence[Sco]) -> etree._Element:
+    """One organization; several SCOs hang under one non-launchable item, as Moodle's table of contents wants."""
+    org_id = xml_id("ORG", course.id)
+    element = etree.Element(_cp("organizations"), default=org_id)
+    organization = _sub(element, _cp("organization"), identifier=org_id)
+    _sub(organization, _cp("title"), course.title)
+    parent = organization
+    if len(items) > 1:
+        parent = _sub(organization, _cp("item"), identifier=xml_id("ROOT", course.id), isvisible="true")
+        _sub(parent, _cp("title"), course.title)
+    for sco in items:
+        parent.append(item(sco))
+    return element
+
+
+def item(sco: Sco) -> etree._Element:
+    """A launchable item, with its prerequisites (AICC script over item ids) and mastery score."""
+    element = etree.Element(_cp("item"), identifier=sco.item_id, identifierref=sco.resource_id, isvisible="true")
+    _sub(element, _cp("title"), sco.launch.title)
+    if sco.requires:
+        script = "&".join(sco.requires)
+        if len(script) > PREREQUISITES_LIMIT:
+            raise BuildError(f"{sco.launch.id}: its prerequisites {script!r} exceed the"
+                             f" {PREREQUISITES_LIMIT} characters SCORM 1.2 allows")
+        _sub(element, _adlcp("prerequisites"), script, type="aicc_script")
+    if sco.mastery_score is not None:
+        _sub(element, _adlcp("masteryscore"), number(sco.mastery_score))
+    return element
+
+
+def resources(course: Course, items: Sequence[Sco], files: Sequence[str]) -> etree._Element:
+    """One SCO resource per item; with several, the files they share go in one asset resource."""
+    element = etree.Element(_cp("resources"))
+    if len(items) == 1:
+        element.append(resource(items[0].resource_id, "sco", items[0].launch.href, files))
+        return element
+    shared_id = xml_id("SHARED", course.id)
+    launch_files = {sco.launch.href for sco in items}
+    for sco in items:
+        sco_resource = resource(sco.resource_id, "sco", sco.launch.href, [sco.launch.href])
+        _sub(sco_resource, _cp("dependency"), identifierref=shared_id)
+        element.append(sco_resource)
+    element.append(resource(shared_id, "asset", None, [f for f in files if f not in launch_files]))
+    return element
+
+
+def resource(identifier: str, scorm_type: str, href: str | None, files: Sequence[str]) -> etree._Element:
+    """A ``webcontent`` resource listing its files."""
+    element = etree.Element(_cp("resource"), identifier=identifier, type="webcontent")
+    element.set(_adlcp("scormtype"), scorm_type)
+    if href is not None:
+        element.set("href", href)
+    for path in files:
+        _sub(element, _cp("file"), href=path)
+    return element
+
+
+def lom(course: Course) -> etree._Element:
+    """The course's IMS Learning Resource Meta-data 1.2.1 record: title, language, description, version."""
+    md = NS["imsmd"]
+    xml_lang = "{http://www.w3.org/XML/1998/namespace}lang"
+    root = etree.Element(f"{{{md}}}lom", nsmap={None: md})
+    general = _sub(root, f"{{{md}}}general")
+    _sub(general, f"{{{md}}}identifier", course.id)
+    _sub(_sub(general, f"{{{md}}}title"), f"{{{md}}}langstring", course.title, **{xml_lang: course.language})
+    _sub(general, f"{{{md}}}language", course.language)
+    if course.description:
+        description = _sub(general, f"{{{md}}}description")
+        _sub(description, f"{{{md}}}langstring", course.description.strip(), **{xml_lang: course.language})
+    version = _sub(_sub(root, f"{{{md}}}lifecycle"), f"{{{md}}}version")
+    _sub(version, f"{{{md}}}langstring", course.version, **{xml_lang: "x-none"})
+    _sub(_sub(root, f"{{{md}}}metametadata"), f"{{{md}}}metadatascheme", "ADL SCORM 1.2")
+    return root

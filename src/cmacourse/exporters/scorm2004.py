@@ -1,0 +1,253 @@
+"""The SCORM 2004 4th Edition export: the player with the 2004 adapter, and a manifest with sequencing."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from lxml import etree
+
+from ..model import Course
+from ..player import render_player, worst_case_state_size
+from . import Exporter
+from ._package import PackageWriter
+from ._scorm import MANIFEST, Sco, ScormOptions, check_state_size, number, package_files, scos, xml_id
+
+#: The namespaces of a SCORM 2004 4th Edition manifest. Moodle's parser ignores namespaces and
+#: matches literal names such as ``imsss:sequencing``, so the prefixes are fixed too.
+NS = {
+    None: "http://www.imsglobal.org/xsd/imscp_v1p1",
+    "adlcp": "http://www.adlnet.org/xsd/adlcp_v1p3",
+    "adlseq": "http://www.adlnet.org/xsd/adlseq_v1p3",
+    "adlnav": "http://www.adlnet.org/xsd/adlnav_v1p3",
+    "imsss": "http://www.imsglobal.org/xsd/imsss",
+    "lom": "http://ltsc.ieee.org/xsd/LOM",
+    "xsi": "http://www.w3.org/2001/XMLSchema-instance",
+}
+SCHEMA_LOCATION = " ".join((
+    NS[None], "imscp_v1p1.xsd",
+    NS["adlcp"], "adlcp_v1p3.xsd",
+    NS["adlseq"], "adlseq_v1p3.xsd",
+    NS["adlnav"], "adlnav_v1p3.xsd",
+    NS["imsss"], "imsss_v1p0.xsd",
+))
+#: cmi.suspend_data is a characterstring with an SPM of 64000 (RTE 4.2.23, 4th Edition).
+SUSPEND_DATA_LIMIT = 64000
+#: The local objective through which a module reads the status of a module it requires.
+PREREQUISITE_OBJECTIVE = "prereq.{}"
+
+
+def _q(prefix: str | None, tag: str) -> str:
+    return f"{{{NS[prefix]}}}{tag}"
+
+
+def _sub(parent: etree._Element, tag: str, text: str | None = None, **attrs: str) -> etree._Element:
+    child = etree.SubElement(parent, tag, attrs)
+    if text is not None:
+        child.text = text
+    return child
+
+
+class Scorm2004Exporter(Exporter):
+    """A SCORM 2004 4th Edition package with the sequencing the course implies.
+
+    Options: ``-O sco=course|module``; ``-O map_info=true`` adds the ``imsss:mapInfo`` global
+    objectives that let a conformant LMS enforce module prerequisites (Moodle cannot import it).
+    """
+
+    name = "scorm2004"
+    description = "SCORM 2004 4th Edition package (zip) with sequencing"
+    first_entry = MANIFEST
+
+    def export(self, course: Course, writer: PackageWriter) -> None:
+        """Write the player and the manifest.
+
+        Raises:
+            UsageError: an unknown option or value.
+            BuildError: the learner state cannot fit in 64000 characters.
+        """
+        options = ScormOptions.parse(self.options, format_name=self.name, keys=("sco", "map_info"))
+        check_state_size(course, worst_case_state_size(course, options.sco), SUSPEND_DATA_LIMIT, "SCORM 2004", options.sco)
+        launches = render_player(course, writer, runtime=self.name, scope=options.sco)
+        items = scos(course, launches, options.sco)
+        writer.add_xml(MANIFEST, manifest(course, items, package_files(writer), map_info=options.map_info))
+
+
+def manifest(course: Course, items: Sequence[Sco], files: Sequence[str], *, map_info: bool = False) -> etree._Element:
+    """The imsmanifest.xml of a SCORM 2004 4th Edition package (CAM 3, SN 5).
+
+    Args:
+        course: the course, for ids, title, description and version.
+        items: the SCOs, in course order.
+        files: every file of the package but the manifest; each is declared in a resource.
+        map_info: write global objective maps so that prerequisites are enforced by the LMS.
+    """
+    root = etree.Element(_q(None, "manifest"), nsmap={k: v for k, v in NS.items() if k != "lom"})
+    root.set("identifier", xml_id("MANIFEST", course.id))
+    root.set("version", course.version)
+    root.set(_q("xsi", "schemaLocation"), SCHEMA_LOCATION)
+    metadata = _sub(root, _q(None, "metadata"))
+    _sub(metadata, _q(None, "schema"), "ADL SCORM")
+    _sub(metadata, _q(None, "schemaversion"), "2004 4th Edition")
+    metadata.append(lom(course))
+    root.append(organizations(course, items, map_info=map_info))
+    root.append(resources(course, items, files))
+    return root
+
+
+def organizations(course: Course, items: Sequence[Sco], *, map_info: bool) -> etree._Element:
+    """One organization: a single item, or the SCOs under one non-launchable root item."""
+    org_id = xml_id("ORG", course.id)
+    element = etree.Element(_q(None, "organizations"), default=org_id)
+    organization = _sub(element, _q(None, "organization"), identifier=org_id)
+    # Global objectives belong to this course's attempt only, never to other packages (SN 3.10.2).
+    organization.set(_q("adlseq", "objectivesGlobalToSystem"), "false")
+    _sub(organization, _q(None, "title"), course.title)
+    required = {r for sco in items for r in sco.requires} if map_info else set()
+    if len(items) == 1:
+        organization.append(item(course, items[0], items, required=required))
+    else:
+        root_item = _sub(organization, _q(None, "item"), identifier=xml_id("ROOT", course.id), isvisible="true")
+        _sub(root_item, _q(None, "title"), course.title)
+        for sco in items:
+            root_item.append(item(course, sco, items, required=required))
+        root_item.append(cluster_sequencing())
+    organization.append(sequencing(control_mode()))
+    return element
+
+
+def item(course: Course, sco: Sco, items: Sequence[Sco], *, required: set[str]) -> etree._Element:
+    """A launchable item and its sequencing: objectives, prerequisite rules, delivery controls."""
+    element = etree.Element(_q(None, "item"), identifier=sco.item_id, identifierref=sco.resource_id, isvisible="true")
+    _sub(element, _q(None, "title"), sco.launch.title)
+    by_item = {other.item_id: other for other in items}
+    prerequisites = [by_item[item_id] for item_id in sco.requires] if required else []
+    seq = sequencing()
+    if prerequisites:
+        seq.append(sequencing_rules(prerequisites))
+    # A module with no pass mark must not hold the course's satisfaction at "unknown" forever.
+    _sub(seq, _q("imsss", "rollupRules"), rollupObjectiveSatisfied="true" if sco.mastery_score is not None else "false",
+         rollupProgressCompletion="true", objectiveMeasureWeight="1")
+    seq.append(objectives(course, sco, prerequisites, write_global=sco.item_id in required))
+    # The player reports completion and success itself; without these the LMS would assume both (SN 3.13).
+    _sub(seq, _q("imsss", "deliveryControls"), completionSetByContent="true", objectiveSetByContent="true")
+    element.append(seq)
+    return element
+
+
+def objectives(course: Course, sco: Sco, prerequisites: Sequence[Sco], *, write_global: bool) -> etree._Element:
+    """The primary objective, satisfied by measure at the mastery score, and one local objective per prerequisite."""
+    element = etree.Element(_q("imsss", "objectives"))
+    primary = _sub(element, _q("imsss", "primaryObjective"), objectiveID=_objective_id(sco))
+    if sco.mastery_score is not None:
+        primary.set("satisfiedByMeasure", "true")
+        _sub(primary, _q("imsss", "minNormalizedMeasure"), number(sco.mastery_score / 100))
+    if write_global:
+        _sub(primary, _q("imsss", "mapInfo"), targetObjectiveID=global_objective_id(course, sco),
+             readSatisfiedStatus="false", readNormalizedMeasure="false",
+             writeSatisfiedStatus="true", writeNormalizedMeasure="true")
+    for other in prerequisites:
+        local = _sub(element, _q("imsss", "objective"), objectiveID=PREREQUISITE_OBJECTIVE.format(_objective_id(other)))
+        _sub(local, _q("imsss", "mapInfo"), targetObjectiveID=global_objective_id(course, other),
+             readSatisfiedStatus="true", readNormalizedMeasure="false")
+    return element
+
+
+def sequencing_rules(prerequisites: Sequence[Sco]) -> etree._Element:
+    """A precondition that disables the item until every prerequisite's objective is known and satisfied.
+
+    ``not satisfied`` alone evaluates to unknown while a status is unknown (SN 4.7.2), so each
+    prerequisite also gets ``not objectiveStatusKnown``. ``disabled`` rather than ``skip``: a
+    skipped item would let flow run on into later items whose prerequisites are missing too.
+    """
+    rules = etree.Element(_q("imsss", "sequencingRules"))
+    rule = _sub(rules, _q("imsss", "preConditionRule"))
+    conditions = _sub(rule, _q("imsss", "ruleConditions"), conditionCombination="any")
+    for other in prerequisites:
+        objective = PREREQUISITE_OBJECTIVE.format(_objective_id(other))
+        for condition in ("satisfied", "objectiveStatusKnown"):
+            _sub(conditions, _q("imsss", "ruleCondition"), referencedObjective=objective, operator="not", condition=condition)
+    _sub(rule, _q("imsss", "ruleAction"), action="disabled")
+    return rules
+
+
+def cluster_sequencing() -> etree._Element:
+    """The root item's rules: free choice and flow, rolled up by completion and mastery (SN 4.6)."""
+    seq = sequencing(control_mode())
+    rules = _sub(seq, _q("imsss", "rollupRules"))
+    for child_set, operator, condition, action in (
+        ("all", "noOp", "satisfied", "satisfied"),
+        ("all", "noOp", "objectiveStatusKnown", "notSatisfied"),
+        ("all", "noOp", "completed", "completed"),
+        ("all", "noOp", "activityProgressKnown", "incomplete"),
+    ):
+        rule = _sub(rules, _q("imsss", "rollupRule"), childActivitySet=child_set)
+        conditions = _sub(rule, _q("imsss", "rollupConditions"), conditionCombination="any")
+        _sub(conditions, _q("imsss", "rollupCondition"), operator=operator, condition=condition)
+        _sub(rule, _q("imsss", "rollupAction"), action=action)
+    return seq
+
+
+def sequencing(*children: etree._Element) -> etree._Element:
+    """An ``imsss:sequencing`` element with the given children, in the schema's order."""
+    element = etree.Element(_q("imsss", "sequencing"))
+    element.extend(children)
+    return element
+
+
+def control_mode() -> etree._Element:
+    """Learners may both choose from the menu and move on with Continue/Previous (flow defaults to false)."""
+    return etree.Element(_q("imsss", "controlMode"), choice="true", flow="true")
+
+
+def global_objective_id(course: Course, sco: Sco) -> str:
+    """The global objective through which a SCO shares its status with the SCOs that require it."""
+    return f"urn:cmacourse:{course.id}:{_objective_id(sco)}"
+
+
+def _objective_id(sco: Sco) -> str:
+    # Launch ids are content ids (the course's or a module's), which are valid URIs as they stand.
+    return sco.launch.id
+
+
+def resources(course: Course, items: Sequence[Sco], files: Sequence[str]) -> etree._Element:
+    """One SCO resource per item; with several, the files they share go in one asset resource."""
+    element = etree.Element(_q(None, "resources"))
+    if len(items) == 1:
+        element.append(resource(items[0].resource_id, "sco", items[0].launch.href, files))
+        return element
+    shared_id = xml_id("SHARED", course.id)
+    launch_files = {sco.launch.href for sco in items}
+    for sco in items:
+        sco_resource = resource(sco.resource_id, "sco", sco.launch.href, [sco.launch.href])
+        _sub(sco_resource, _q(None, "dependency"), identifierref=shared_id)
+        element.append(sco_resource)
+    element.append(resource(shared_id, "asset", None, [f for f in files if f not in launch_files]))
+    return element
+
+
+def resource(identifier: str, scorm_type: str, href: str | None, files: Sequence[str]) -> etree._Element:
+    """A ``webcontent`` resource listing its files."""
+    element = etree.Element(_q(None, "resource"), identifier=identifier, type="webcontent")
+    element.set(_q("adlcp", "scormType"), scorm_type)
+    if href is not None:
+        element.set("href", href)
+    for path in files:
+        _sub(element, _q(None, "file"), href=path)
+    return element
+
+
+def lom(course: Course) -> etree._Element:
+    """The course's IEEE LOM record, inline in the manifest's metadata: identifier, title, language, description."""
+    ns = NS["lom"]
+    root = etree.Element(f"{{{ns}}}lom", nsmap={None: ns})
+    general = _sub(root, f"{{{ns}}}general")
+    identifier = _sub(general, f"{{{ns}}}identifier")
+    _sub(identifier, f"{{{ns}}}catalog", "cmacourse")
+    _sub(identifier, f"{{{ns}}}entry", course.id)
+    _sub(_sub(general, f"{{{ns}}}title"), f"{{{ns}}}string", course.title, language=course.language)
+    _sub(general, f"{{{ns}}}language", course.language)
+    if course.description:
+        _sub(_sub(general, f"{{{ns}}}description"), f"{{{ns}}}string", course.description.strip(), language=course.language)
+    version = _sub(_sub(root, f"{{{ns}}}lifeCycle"), f"{{{ns}}}version")
+    _sub(version, f"{{{ns}}}string", course.version, language="x-none")
+    return root

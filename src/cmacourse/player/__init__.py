@@ -1,0 +1,107 @@
+"""The player every package carries: launch documents, runtime scripts, course data and media, written into a package."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from importlib import resources
+from typing import TYPE_CHECKING
+
+from ..errors import BuildError
+from ..model import Course
+from .data import data_script
+from .layout import Launch, LaunchLayout, Scope, launch_layouts
+from .pages import render_launch
+from .rendering import MarkdownRenderer, asset_path
+from .state import StateLayout, worst_case_length
+
+if TYPE_CHECKING:  # the exporters import the player; the player needs only the writer's interface
+    from ..exporters._package import PackageWriter
+
+__all__ = ["DATA_SCRIPT", "Launch", "LaunchLayout", "player_files", "render_player", "runtimes", "worst_case_state_size"]
+
+#: Package path of the course data script (``window.cmaCourse``).
+DATA_SCRIPT = "player/course.js"
+#: Package path of the tracking adapter, whatever its runtime.
+ADAPTER_SCRIPT = "player/lms.js"
+#: Package path of the standalone adapter, which other adapters may fall back on (``window.cmaStandalone``).
+STANDALONE_SCRIPT = "player/standalone.js"
+#: The player's own scripts, in the order they load after the data and the adapter.
+PLAYER_SCRIPTS = ("player/state.js", "player/questions.js", "player/player.js")
+
+
+def runtimes() -> tuple[str, ...]:
+    """The names of the tracking adapters installed with the player."""
+    root = resources.files("cmacourse.player") / "runtime"
+    return tuple(sorted(e.name[:-3] for e in root.iterdir() if e.name.endswith(".js")))
+
+
+def player_files(runtime: str) -> Iterator[tuple[str, bytes]]:
+    """The player's static files and adapters, by package path, copied byte for byte.
+
+    Raises:
+        BuildError: there is no adapter named ``runtime``.
+    """
+    root = resources.files("cmacourse.player")
+    adapter = root / "runtime" / f"{runtime}.js"
+    if not adapter.is_file():
+        raise BuildError(f"no tracking adapter named {runtime!r}; installed: {', '.join(runtimes())}")
+    for entry in sorted((root / "static").iterdir(), key=lambda e: e.name):
+        if entry.is_file() and entry.name.endswith((".js", ".css")):
+            yield f"player/{entry.name}", entry.read_bytes()
+    yield ADAPTER_SCRIPT, adapter.read_bytes()
+    if runtime != "standalone":
+        yield STANDALONE_SCRIPT, (root / "runtime" / "standalone.js").read_bytes()
+
+
+def launch_scripts(runtime: str) -> tuple[str, ...]:
+    """The scripts a launch document loads, in order: data, adapters, then the player."""
+    fallback = () if runtime == "standalone" else (STANDALONE_SCRIPT,)
+    return (DATA_SCRIPT, *fallback, ADAPTER_SCRIPT, *PLAYER_SCRIPTS)
+
+
+def render_player(course: Course, writer: PackageWriter, *, runtime: str, scope: Scope = "course") -> tuple[Launch, ...]:
+    """Write everything a learner's browser needs into ``writer`` and name the launch documents.
+
+    Args:
+        course: a valid course.
+        writer: the package being built.
+        runtime: the tracking adapter, ``runtime/<runtime>.js``, written as ``player/lms.js``.
+        scope: ``"course"`` for one launch document ``index.html``; ``"module"`` for one per module
+            (``modules/<module-id>/index.html``) plus ``index.html`` with the final exam.
+
+    Returns:
+        The launch documents, in course order.
+
+    Raises:
+        BuildError: the adapter does not exist, a question type has no player support, or a media
+            file cannot be read.
+    """
+    files = dict(player_files(runtime))
+    layouts = launch_layouts(course, scope)
+    scripts = launch_scripts(runtime)
+    media = set(course.media_files())
+    for layout in layouts:
+        renderer = MarkdownRenderer(course.glossary, root=layout.root)
+        writer.add(layout.launch.href, render_launch(course, layout, renderer, scripts))
+        media |= renderer.media
+    writer.add(DATA_SCRIPT, data_script(course, layouts, MarkdownRenderer(course.glossary)))
+    for path, data in files.items():
+        writer.add(path, data)
+    for path in sorted(media):
+        try:
+            writer.add(asset_path(path), (course.root / path).read_bytes())
+        except OSError as exc:
+            raise BuildError(f"cannot read media file {path}: {exc.strerror or exc}") from exc
+    return tuple(layout.launch for layout in layouts)
+
+
+def worst_case_state_size(course: Course, scope: Scope = "course") -> int:
+    """The longest state string the player can save for any launch document of the course.
+
+    Every page viewed, the bookmark on the last screen, every assessment on its last attempt and
+    every question answered with its longest response (typed text fully escaped).
+
+    Raises:
+        BuildError: a question type has no player support.
+    """
+    return max(worst_case_length(StateLayout.from_layout(layout)) for layout in launch_layouts(course, scope))

@@ -1,0 +1,103 @@
+"""Launch documents rendered from the Jinja templates, with every author's text escaped or rendered as safe Markdown."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from functools import lru_cache
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from .._version import __version__
+from ..blocks import Block
+from ..model import Course
+from ..questions import Assessment, FillBlank, Question
+from .data import matching_targets, scrambled
+from .layout import LaunchLayout
+from .rendering import MarkdownRenderer, asset_path
+from .state import fill_blank_max_length
+
+#: What screen readers and sighted learners are told a callout is, by its style.
+CALLOUT_LABELS = {"note": "Note", "tip": "Tip", "warning": "Warning", "important": "Important", "scenario": "Scenario"}
+
+# A blank is three or more underscores; a private-use character carries it through Markdown untouched.
+_BLANK = re.compile(r"_{3,}")
+_BLANK_MARK = "\ue000"
+_BLANK_HTML = '<span class="blank"><span class="sr-only">blank</span></span>'
+
+
+@lru_cache(maxsize=1)
+def environment() -> jinja2.Environment:
+    """The template environment: package templates, autoescaped, strict about undefined names."""
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("cmacourse.player", "templates"),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+
+
+def render_launch(course: Course, layout: LaunchLayout, renderer: MarkdownRenderer, scripts: Sequence[str]) -> str:
+    """The HTML of one launch document."""
+    root = layout.root
+    first_screen = {}
+    for screen in layout.screens:
+        if screen.module_id is not None:
+            first_screen.setdefault(screen.module_id, screen.id)
+    glossary_source = course.glossary[0].source if course.glossary else None
+    template = environment().get_template("launch.html.jinja")
+    return template.render(
+        course=course, layout=layout, launch=layout.launch, root=root, md=renderer, scripts=scripts,
+        version=__version__, callout_labels=CALLOUT_LABELS, first_screen=first_screen,
+        glossary_file=glossary_source.file.display if glossary_source else "",
+        asset=lambda path: root + asset_path(path),
+        source_path=_source_path, points=points_text, fill_max=fill_blank_max_length,
+        matching_targets=matching_targets, scrambled=scrambled,
+        quiz_rules=lambda a: quiz_rules(layout, a),
+        prompt=lambda q, ref: prompt_html(renderer, q, ref),
+        plugin_block=lambda b, ref: _plugin_block(renderer, b, ref),
+    )
+
+
+def prompt_html(renderer: MarkdownRenderer, question: Question, referrer: str) -> Markup:
+    """A question's prompt; a fill-in-the-blank prompt shows its blank as a line screen readers call "blank"."""
+    if not isinstance(question, FillBlank):
+        return renderer.block(question.prompt, referrer)
+    rendered = renderer.block(_BLANK.sub(_BLANK_MARK, question.prompt), referrer)
+    return Markup(str(rendered).replace(_BLANK_MARK, _BLANK_HTML))  # noqa: S704 - our own markup
+
+
+def points_text(value: float) -> str:
+    """``1 point``, ``2 points``, ``1.5 points``."""
+    number = f"{value:g}"
+    return f"{number} point" if value == 1 else f"{number} points"
+
+
+def quiz_rules(layout: LaunchLayout, assessment: Assessment) -> str:
+    """The rules of an assessment in one sentence or three, as learners read them before starting."""
+    mastery = layout.mastery(assessment)
+    parts = [f"You need {mastery:g}% to pass." if mastery is not None else "Answer every question to finish."]
+    if assessment.max_attempts is None:
+        parts.append("You can try as many times as you need.")
+    else:
+        count = assessment.max_attempts
+        parts.append(f"You have {count} attempt{'s' if count != 1 else ''}.")
+    if assessment.shuffle:
+        parts.append("The questions come in a new order on each attempt.")
+    return " ".join(parts)
+
+
+def _source_path(item: Any) -> str:
+    source = getattr(item, "source", None)
+    return source.file.display if source is not None else ""
+
+
+def _plugin_block(renderer: MarkdownRenderer, block: Block, referrer: str) -> Markup:
+    render_markdown: Callable[[str], Markup] = lambda text: renderer.block(text, referrer)  # noqa: E731
+    # A plugin block's HTML is the plugin's code, trusted like any installed code; authors' text in it
+    # goes through ``render_markdown``, which escapes raw HTML.
+    return Markup(block.render_html(render_markdown))  # noqa: S704

@@ -1,0 +1,113 @@
+"""Markdown to HTML for the player: CommonMark with authors' raw HTML escaped, glossary links and packaged images."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from markupsafe import Markup
+
+from ..markdown_refs import GLOSSARY_SCHEME, resolve_media
+from ..model import GlossaryTerm
+
+#: Where media files go inside a package, under their course-relative path.
+ASSETS = "assets/"
+
+_TAG = re.compile(r"<[^>]*>")
+_SPACE = re.compile(r"\s+")
+_EXTERNAL = re.compile(r"^(https?:|mailto:)", re.IGNORECASE)
+
+
+def asset_path(course_path: str) -> str:
+    """The package path of a course-relative media file."""
+    return ASSETS + course_path
+
+
+def glossary_anchor(term_id: str) -> str:
+    """The element id of a glossary term on the glossary screen."""
+    return f"g-{term_id}"
+
+
+class MarkdownRenderer:
+    """Renders authors' Markdown for one launch document.
+
+    Raw HTML is escaped (``html: False``), so authors' text never runs as script; markdown-it's own
+    link check already refuses ``javascript:``, ``vbscript:``, ``file:`` and ``data:`` targets.
+    ``media`` collects the course-relative path of every image rendered.
+    """
+
+    def __init__(self, glossary: Sequence[GlossaryTerm], root: str = "") -> None:
+        self.root = root
+        self.terms: Mapping[str, GlossaryTerm] = {t.id: t for t in glossary}
+        self.media: set[str] = set()
+        self._md = MarkdownIt("commonmark", {"html": False}).enable("table")
+        self._md.add_render_rule("link_open", _link_open)
+        self._md.add_render_rule("link_close", _link_close)
+        self._md.add_render_rule("image", _image)
+
+    def _env(self, referrer: str) -> dict[str, Any]:
+        return {"renderer": self, "referrer": referrer, "links": []}
+
+    def block(self, text: str, referrer: str = "") -> Markup:
+        """Block-level HTML (paragraphs, lists, tables) for a Markdown text."""
+        return Markup(self._md.render(text, self._env(referrer)))  # noqa: S704 - escaped by markdown-it
+
+    def inline(self, text: str, referrer: str = "") -> Markup:
+        """Phrasing HTML for a short Markdown text (an option, a table cell): no paragraph around it."""
+        return Markup(self._md.renderInline(" ".join(text.split("\n")).strip(), self._env(referrer)))  # noqa: S704
+
+    def plain(self, text: str) -> str:
+        """The text a learner reads, without markup: for titles of interactions and tooltips."""
+        rendered = self._md.renderInline(" ".join(text.split("\n")), {"renderer": None, "referrer": "", "links": []})
+        return _SPACE.sub(" ", html.unescape(_TAG.sub("", rendered))).strip()
+
+    def term_title(self, term_id: str) -> str | None:
+        """``Term: definition`` in plain text for a link's tooltip; None for an unknown term."""
+        term = self.terms.get(term_id)
+        return f"{term.term}: {self.plain(term.definition)}" if term else None
+
+
+def _link_open(self: Any, tokens: list[Token], idx: int, options: Any, env: dict[str, Any]) -> str:
+    token = tokens[idx]
+    href = str(token.attrGet("href") or "")
+    renderer: MarkdownRenderer | None = env.get("renderer")
+    kind = "plain"
+    if href.startswith(GLOSSARY_SCHEME) and renderer is not None:
+        term = href[len(GLOSSARY_SCHEME):]
+        token.attrSet("href", "#" + glossary_anchor(term))
+        token.attrSet("class", "gloss")
+        token.attrSet("data-term", term)
+        title = renderer.term_title(term)
+        if title:
+            token.attrSet("title", title)
+    elif _EXTERNAL.match(href) and renderer is not None:
+        # Inside an LMS frame a followed link would replace the course, so outside links open a tab.
+        token.attrSet("target", "_blank")
+        token.attrSet("rel", "noopener noreferrer")
+        kind = "external"
+    env["links"].append(kind)
+    return str(self.renderToken(tokens, idx, options, env))
+
+
+def _link_close(self: Any, tokens: list[Token], idx: int, options: Any, env: dict[str, Any]) -> str:
+    kind = env["links"].pop() if env["links"] else "plain"
+    note = '<span class="sr-only"> (opens in a new tab)</span>' if kind == "external" else ""
+    return note + str(self.renderToken(tokens, idx, options, env))
+
+
+def _image(self: Any, tokens: list[Token], idx: int, options: Any, env: dict[str, Any]) -> str:
+    token = tokens[idx]
+    alt = self.renderInlineAsText(token.children or [], options, env)
+    renderer: MarkdownRenderer | None = env.get("renderer")
+    resolved = resolve_media(env.get("referrer", ""), str(token.attrGet("src") or ""))
+    if renderer is None or resolved is None:
+        # Only packaged files are shown: a remote image would be a network request, and the rule is none.
+        return html.escape(alt)
+    renderer.media.add(resolved)
+    title = token.attrGet("title")
+    title_attr = f' title="{html.escape(str(title))}"' if title else ""
+    return f'<img src="{html.escape(renderer.root + asset_path(resolved))}" alt="{html.escape(alt)}"{title_attr}>'

@@ -1,0 +1,323 @@
+"""The player in headless Chromium: feedback, scoring, mastery, resume, keyboard use and axe-core on the flagship course."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from cmacourse.exporters import export
+from cmacourse.loading import load_course
+from cmacourse.player.layout import launch_layouts
+from cmacourse.player.state import StateLayout, decode_state
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[2]
+FLAGSHIP = ROOT / "course_content"
+MINI = ROOT / "tests" / "courses" / "player-mini"
+READY = "document.documentElement.classList.contains('player-ready')"
+
+
+@pytest.fixture(scope="module")
+def flagship_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The flagship course built with --format html."""
+    return export(load_course(FLAGSHIP), "html", tmp_path_factory.mktemp("flagship"))
+
+
+def open_player(page: Page, url: str) -> None:
+    """Load a launch document and wait until the player has started and resumed."""
+    page.goto(url)
+    page.wait_for_function(READY)
+
+
+def screen(page: Page) -> str:
+    """The id of the screen on show."""
+    return str(page.evaluate("cmaPlayer.snapshot().screen"))
+
+
+def assessment(page: Page, assessment_id: str) -> dict[str, Any]:
+    """An assessment's entry in the course data."""
+    return page.evaluate("id => cmaCourse.assessments[id]", assessment_id)
+
+
+def answer(page: Page, q: dict[str, Any], correct: bool = True) -> None:
+    """Answer one question with the mouse, right or wrong, and check it."""
+    item = f"#q-{q['id']}"
+    kind = q["type"]
+    if kind in ("single_choice", "multiple_response"):
+        wrong = [i for i in range(len(q["choices"])) if i not in q["correct"]]
+        for index in (q["correct"] if correct else wrong[:1]):
+            page.check(f"{item} input[value='{index}']")
+    elif kind == "true_false":
+        page.check(f"{item} input[value='{'t' if q['correct'] == correct else 'f'}']")
+    elif kind == "matching":
+        for i, accepted in enumerate(q["accept"]):
+            target = accepted[0] if correct else next(j for j in range(len(q["targets"])) if j not in accepted)
+            page.select_option(f"{item} select[data-prompt='{i}']", str(target))
+    elif kind == "ordering":
+        wanted = list(range(len(q["choices"]))) if correct else list(reversed(range(len(q["choices"]))))
+        for position, index in enumerate(wanted):
+            while order(page, q["id"]).index(index) > position:
+                page.click(f"{item} [data-item='{index}'] [data-move='-1']")
+    elif kind == "fill_blank":
+        page.fill(f"{item} input[type=text]", q["answers"][0] if correct else "not this")
+    elif kind == "numeric":
+        page.fill(f"{item} input[type=text]", f"{q['answer']:g}" if correct else f"{q['answer'] + q['tolerance'] + 10:g}")
+    page.click(f"{item} [data-check]")
+
+
+def order(page: Page, question_id: str) -> list[int]:
+    """The item indexes of an ordering question, as shown."""
+    return page.evaluate("id => Array.from(document.querySelectorAll('#q-' + id + ' [data-item]')).map(li => Number(li.dataset.item))",
+                         question_id)
+
+
+def next_screen(page: Page) -> None:
+    page.click("[data-pager='next']")
+
+
+def complete_quiz(page: Page, assessment_id: str) -> None:
+    """Answer every question of the assessment on show correctly."""
+    for q in assessment(page, assessment_id)["questions"]:
+        answer(page, q)
+
+
+def walk_course(page: Page, on_screen: Callable[[str, dict[str, Any]], None] | None = None) -> None:
+    """Go through every screen with Next, passing every assessment; calls ``on_screen`` on each."""
+    screens = page.evaluate("cmaCourse.launches[document.body.dataset.launch].screens")
+    for index, info in enumerate(screens):
+        assert screen(page) == info["id"]
+        if on_screen:
+            on_screen("shown", info)
+        if info["kind"] == "quiz":
+            complete_quiz(page, info["assessment"])
+            if on_screen:
+                on_screen("answered", info)
+        if index < len(screens) - 1:
+            next_screen(page)
+
+
+def saved_state(page: Page) -> str:
+    return str(page.evaluate("cmaPlayer.snapshot().state"))
+
+
+# ------------------------------------------------------------------------------------- flagship
+
+
+def test_check_gives_feedback_score_and_mastery_then_resumes(page: Page, page_errors: list[str], flagship_site: Path) -> None:
+    """Wrong and right answers show feedback and points; a failed check is retried to mastery; a reload resumes with answers."""
+    open_player(page, (flagship_site / "index.html").as_uri())
+    assert page.locator("#s-home").is_visible() and not page.locator("#s-welcome").is_visible()
+    page.click("[data-start]")
+    for _ in range(4):
+        next_screen(page)
+    assert screen(page) == "step-1-check"
+    check = assessment(page, "step-1-check")
+    questions = check["questions"]
+
+    # One wrong answer: the option's own feedback and no points.
+    answer(page, questions[0], correct=False)
+    item = page.locator(f"#q-{questions[0]['id']}")
+    assert item.locator("[data-result]").inner_text() == "Incorrect. You earn 0 of 1 point."
+    assert item.locator("[data-fb='o1']").is_visible() and not item.locator("[data-fb='o0']").is_visible()
+    assert "CMAs are not nurses" in item.locator("[data-fb='o1']").inner_text()
+    assert item.locator("[data-mark]").nth(1).inner_text() == "Incorrect"
+    assert item.locator("input").first.is_disabled()
+
+    # Two more wrong, the rest right: 5 of 8 is under the 80% pass mark, so the check asks for another try.
+    answer(page, questions[1], correct=False)
+    answer(page, questions[2], correct=False)
+    for q in questions[3:]:
+        answer(page, q)
+    result = page.locator("#s-step-1-check [data-quiz-score]")
+    assert result.inner_text() == ("You scored 5 of 8 points (63%). You have not passed yet. The pass mark is 80%. "
+                                   "Try again when you are ready.")
+    assert page.locator("#q-s1-first-step [data-result]").inner_text() == "Correct. You earn 1 of 1 point."
+    assert page.locator("#q-s1-first-step [data-fb='correct']").is_visible()
+    assert page.get_attribute("[data-go='finding-a-program']", "aria-disabled") == "true"
+    assert page.is_disabled("[data-pager='next']")
+    assert "opens when you complete" in page.inner_text("[data-lock-note]")
+
+    # Second attempt, all right: mastery, the module completes and the next one opens.
+    page.click("#s-step-1-check [data-retry]")
+    assert page.inner_text("#s-step-1-check [data-attempt]") == "Attempt 2."
+    assert not page.locator(f"#q-{questions[0]['id']} [data-result]").is_visible()
+    complete_quiz(page, "step-1-check")
+    assert result.inner_text().startswith("You scored 8 of 8 points (100%). You passed.")
+    assert page.inner_text("#menu [data-module-status='step-1-high-school']") == "Complete."
+    assert page.get_attribute("[data-go='finding-a-program']", "aria-disabled") is None
+    next_screen(page)
+    next_screen(page)
+    assert screen(page) == "basic-math"
+    state = saved_state(page)
+
+    # Reload: back on the same page, with every answer of the check restored and locked.
+    page.reload()
+    page.wait_for_function(READY)
+    assert screen(page) == "basic-math" and page.locator("#s-basic-math").is_visible()
+    assert saved_state(page) == state
+    page.click("[data-go='step-1-check']")
+    assert result.inner_text().startswith("You scored 8 of 8 points (100%). You passed.")
+    assert page.is_checked("#o-s1-cma-definition-0") and page.is_disabled("#o-s1-cma-definition-0")
+    assert page.input_value("#f-s1-first-step") == "GED"
+    assert page.locator("#q-s1-two-sides [data-fb='correct']").is_visible()
+    assert page.inner_text("#s-step-1-check [data-attempt]") == "Attempt 2."
+
+    # The browser's state string decodes in Python to exactly those answers.
+    layout = StateLayout.from_layout(launch_layouts(load_course(FLAGSHIP), "course")[0])
+    snapshot = decode_state(layout, state)
+    first = snapshot.assessments[0]
+    assert first.attempt == 2 and first.responses[0] == 0 and first.responses[6] == "GED"
+    assert snapshot.viewed == frozenset(range(6))
+    assert page_errors == []
+
+
+def test_every_page_passes_axe_on_a_phone(chromium_browser: Any, peer_asset: Callable[[str], Path], flagship_site: Path) -> None:
+    """At 375 px, every screen of the flagship, before and after answering, has zero axe-core violations and no sideways scroll."""
+    context = chromium_browser.new_context(viewport={"width": 375, "height": 740}, reduced_motion="reduce")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    open_player(page, (flagship_site / "index.html").as_uri())
+    page.add_script_tag(path=str(peer_asset("axe-core")))
+    findings: dict[str, list[str]] = {}
+    checked: list[str] = []
+
+    def run_axe(moment: str, info: dict[str, Any]) -> None:
+        violations = page.evaluate("axe.run(document).then(r => r.violations.map(v => v.id + ': ' + "
+                                   "v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(', ')))")
+        if violations:
+            findings[f"{info['id']} ({moment})"] = violations
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 375, f"{info['id']} ({moment}) is {width} px wide"
+        checked.append(info["id"])
+
+    page.click(".menu-toggle")
+    run_axe("menu open", {"id": "home"})
+    page.click(".menu-toggle")
+    walk_course(page, run_axe)
+    context.close()
+    assert findings == {}
+    screens = len(launch_layouts(load_course(FLAGSHIP), "course")[0].screens)
+    assert len(set(checked)) == screens
+    assert errors == []
+
+
+def test_keyboard_alone_finishes_the_course(page: Page, page_errors: list[str], flagship_site: Path) -> None:
+    """With only Tab, Space, Enter and arrow keys a learner completes and passes the whole flagship course."""
+    keys = KeyboardLearner(page)
+    open_player(page, (flagship_site / "index.html").as_uri())
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip-link"
+    page.keyboard.press("Enter")
+    keys.tab_to("[data-start]")
+    keys.press("Enter")
+    screens = page.evaluate("cmaCourse.launches['index.html'].screens")
+    for index, info in enumerate(screens[1:], start=1):
+        assert screen(page) == info["id"]
+        assert page.evaluate("document.activeElement.id") == f"h-{info['id']}"
+        if info["kind"] == "quiz":
+            for q in keys.questions_in_view(info["assessment"]):
+                keys.answer(q)
+        if index < len(screens) - 1:
+            keys.tab_to("[data-pager='next']")
+            assert keys.focus_is_visible()
+            keys.press("Enter")
+    status = page.evaluate("cmaPlayer.snapshot().status")
+    assert status == {"completed": True, "passed": True}
+    assert page.inner_text("#s-results [data-course-status]") == "You have completed this course. Your score: 100%, passed."
+    assert page_errors == []
+
+
+class KeyboardLearner:
+    """Drives the player with key presses only; ``tab_to`` fails if Tab never reaches an element."""
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+
+    def press(self, key: str) -> None:
+        self.page.keyboard.press(key)
+
+    def focused(self, selector: str) -> bool:
+        return bool(self.page.evaluate("s => document.activeElement === document.querySelector(s)", selector))
+
+    def tab_to(self, selector: str, limit: int = 150) -> None:
+        for _ in range(limit):
+            if self.focused(selector):
+                return
+            self.press("Tab")
+        raise AssertionError(f"Tab never reached {selector}")
+
+    def focus_is_visible(self) -> bool:
+        return bool(self.page.evaluate(
+            "(() => { const s = getComputedStyle(document.activeElement); return s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2; })()"))
+
+    def questions_in_view(self, assessment_id: str) -> list[dict[str, Any]]:
+        """The assessment's questions in the order the page shows them (a shuffled exam differs)."""
+        questions = {q["id"]: q for q in assessment(self.page, assessment_id)["questions"]}
+        shown = self.page.evaluate("id => Array.from(document.querySelectorAll(`[data-assessment='${id}'] .question`)).map(li => li.id.slice(2))",
+                                   assessment_id)
+        return [questions[i] for i in shown]
+
+    def answer(self, q: dict[str, Any]) -> None:
+        item = f"#q-{q['id']}"
+        kind = q["type"]
+        if kind in ("single_choice", "true_false"):
+            target = q["correct"][0] if kind == "single_choice" else (0 if q["correct"] else 1)
+            self.tab_to(f"{item} input[type=radio]")
+            self.press("Space")
+            for _ in range(target):
+                self.press("ArrowDown")
+        elif kind == "multiple_response":
+            for index in range(len(q["choices"])):
+                self.tab_to(f"{item} input[value='{index}']")
+                if index in q["correct"]:
+                    self.press("Space")
+        elif kind == "matching":
+            for i, accepted in enumerate(q["accept"]):
+                select = f"{item} select[data-prompt='{i}']"
+                self.tab_to(select)
+                values = self.page.evaluate("s => Array.from(document.querySelector(s).options).map(o => o.value)", select)
+                for _ in range(values.index(str(accepted[0]))):
+                    self.press("ArrowDown")
+                assert self.page.input_value(select) == str(accepted[0])
+        elif kind == "ordering":
+            for position in range(len(q["choices"])):
+                moves = order(self.page, q["id"]).index(position) - position
+                if moves:
+                    self.tab_to(f"{item} [data-item='{position}'] [data-move='-1']")
+                    for _ in range(moves):
+                        self.press("Enter")
+        else:
+            self.tab_to(f"{item} input[type=text]")
+            self.page.keyboard.type(q["answers"][0] if kind == "fill_blank" else f"{q['answer']:g}")
+            self.press("Enter")
+            assert self.page.locator(f"{item}.answered").count() == 1
+            return
+        self.tab_to(f"{item} [data-check]")
+        self.press("Enter")
+        assert self.page.locator(f"{item}.answered").count() == 1, q["id"]
+        assert self.page.inner_text(f"{item} [data-result]").startswith("Correct."), q["id"]
+
+
+def test_page_reads_without_javascript(chromium_browser: Any, flagship_site: Path) -> None:
+    """With scripting off every screen's text shows, in order, and nothing that needs script does."""
+    context = chromium_browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto((flagship_site / "index.html").as_uri())
+    sections = page.locator("section.screen")
+    assert sections.count() == len(launch_layouts(load_course(FLAGSHIP), "course")[0].screens)
+    for i in range(sections.count()):
+        assert sections.nth(i).is_visible()
+    assert page.locator("#menu").is_visible()
+    assert not page.locator("[data-pager='next']").is_visible() and not page.locator("[data-check]").first.is_visible()
+    text = page.inner_text("main")
+    assert "Answering questions and saving your progress need JavaScript." in text
+    assert "Step 6: Staying certified" in text and "Which statement best describes a Certified Medical Assistant" in text
+    context.close()

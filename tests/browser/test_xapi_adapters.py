@@ -1,0 +1,149 @@
+"""The xAPI adapters driven through the tracking contract by a hand-written page: the queue, cmi5 launch rules."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+from playwright.sync_api import Page
+from ralph_lrs import RalphLRS
+from xapi_checks import all_problems, cmi5_session_problems
+from xapi_lms import XapiLms
+from xapi_ui import (  # noqa: F401 - browser_pages and make_lms are fixtures
+    au,
+    au_only,
+    browser_pages,
+    course_activity,
+    learner,
+    make_lms,
+    queue_length,
+    session_statements,
+    unpack,
+    verbs,
+    wait_until,
+)
+
+pytestmark = pytest.mark.browser
+
+EVERY_TYPE = Path(__file__).resolve().parents[2] / "tests" / "courses" / "xapi-every-type"
+
+CONTRACT_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>adapter</title></head>
+<body><script src="player/lms.js"></script></body></html>"""
+
+
+def test_adapter_contract_queue_against_ralph_directly(page: Page, static_server: Any, tmp_path: Path, lrs: RalphLRS) -> None:
+    """Driven through the contract straight at Ralph: browser-made UUIDs, the version header, retries after refused connections, nothing after terminated."""
+    root = unpack(EVERY_TYPE, "tincan", tmp_path)
+    (root / "contract.html").write_text(CONTRACT_PAGE, encoding="utf-8")
+    base = static_server(root)
+    lrs.allow_origins(base)
+    registration = str(uuid.uuid4())
+    query = {"endpoint": lrs.endpoint, "auth": lrs.auth_header, "actor": json.dumps({"mbox": "mailto:contract@example.org"}),
+             "registration": registration, "activity_id": course_activity(root)}
+    sent: list[Any] = []
+    page.on("request", lambda r: sent.append(r) if r.url.startswith(lrs.endpoint) else None)
+    page.goto(base + "contract.html?" + "&".join(f"{k}={quote(v)}" for k, v in query.items()))
+    started = page.evaluate("""async () => {
+        window.logs = [];
+        window.adapter = window.cmaTracking({courseId: "xapi-every-type", courseTitle: "t", launchId: "xapi-every-type",
+                                             masteryScore: 75, log: (m) => window.logs.push(m)});
+        return await window.adapter.start();
+    }""")
+    assert started == {"state": None, "bookmark": None, "mode": "normal", "learnerName": None}
+    page.evaluate("adapter.pageViewed({id: 'read-first', title: 'Read this first', index: 1, moduleId: 'all-types'})")
+    wait_until(lambda: queue_length(page, lrs.endpoint, registration) == 0, what="the first statements")
+    lrs.stop()
+    took = page.evaluate("""() => {
+        const t = performance.now();
+        adapter.answered({id: "q-matching", type: "matching", response: ["0.1", "1.0"], result: "incorrect", points: 0, maxPoints: 1, latencyMs: 1200});
+        adapter.answered({id: "q-ordering", type: "ordering", response: ["i1", "i2", "i3"], result: "correct", points: 1, maxPoints: 1, latencyMs: 800});
+        adapter.answered({id: "q-numeric-range", type: "numeric", response: [2.15], result: "correct", points: 1, maxPoints: 1, latencyMs: 61000});
+        return performance.now() - t;
+    }""")
+    assert took < 50
+    made = wait_until(lambda: page.evaluate("k => JSON.parse(localStorage.getItem(k) || '[]').map(op => op.id)",
+                                            f"cmacourse.xapi.queue:{lrs.endpoint}|{registration}"), what="queued ids")
+    wait_until(lambda: len([r for r in sent if r.method == "POST"]) >= 3, what="failed attempts while the LRS is down")
+    lrs.start()
+    wait_until(lambda: queue_length(page, lrs.endpoint, registration) == 0, timeout=40, what="the queue to drain")
+    page.evaluate("adapter.finish('normal')")
+    page.evaluate("adapter.answered({id: 'q-true-false', type: 'true_false', response: ['false'], result: 'correct', points: 1, maxPoints: 1})")
+    wait_until(lambda: queue_length(page, lrs.endpoint, registration) == 0, what="terminated to go")
+    found = session_statements(lrs, registration)
+    assert all_problems(found) == []
+    assert verbs(found) == ["initialized", "experienced", "answered", "answered", "answered", "terminated"]
+    assert [s["id"] for s in found[2:5]] == made
+    assert [s["result"]["response"] for s in found[2:5]] == ["0[.]1[,]1[.]0", "i1[,]i2[,]i3", "2.15"]
+    assert found[4]["result"]["duration"] == "PT1M1S"
+    assert any("after terminated" in m for m in page.evaluate("window.logs"))
+    assert sent and all(r.all_headers().get("x-experience-api-version") == "1.0.3" for r in sent)
+
+
+START = """async () => {
+    window.logs = [];
+    window.adapter = window.cmaTracking({courseId: "xapi-every-type", courseTitle: "t", launchId: "all-types",
+                                         masteryScore: 60, log: (m) => window.logs.push(m)});
+    return await window.adapter.start();
+}"""
+
+
+def test_cmi5_adapter_judges_by_the_lms_mastery_and_returns_to_the_lms(page: Page, make_lms: Callable[[Path], XapiLms],
+                                                                      tmp_path: Path, lrs: RalphLRS) -> None:
+    """Passed waits for a score at the LMS's mastery, each verb goes once, and terminating sends the learner to returnURL."""
+    root = unpack(EVERY_TYPE, "cmi5", tmp_path)
+    (root / "contract.html").write_text(CONTRACT_PAGE, encoding="utf-8")
+    lms = make_lms(root)
+    unit = au(root, "all-types")
+    back = lms.base + "lms/course-page"
+    launch = lms.cmi5_launch("contract.html", unit["publisher_id"], learner(), str(uuid.uuid4()),
+                             move_on=unit["move_on"], mastery=0.7, return_url=back)
+    page.goto(launch.url)
+    started = page.evaluate(START)
+    assert started == {"state": None, "bookmark": None, "mode": "normal", "learnerName": "Pat Learner",
+                       "masteryScore": 70, "moveOn": "CompletedAndPassed", "preferences": None}
+    page.evaluate("""() => {
+        adapter.status({completed: true, passed: null});
+        adapter.scored({raw: 1, min: 0, max: 2, scaled: 0.5});
+        adapter.status({completed: true, passed: true});   // the player's own rule: not the LMS's 0.7
+        adapter.scored({raw: 3, min: 0, max: 4, scaled: 0.75});
+        adapter.status({completed: true, passed: true});
+        adapter.finish("normal");
+    }""")
+    page.wait_for_url(back)
+    found = au_only(session_statements(lrs, launch.registration))
+    assert all_problems(found) == []
+    assert cmi5_session_problems(found, activity_id=launch.activity_id, publisher_id=launch.publisher_id,
+                                 registration=launch.registration, session_id=launch.session_id, mastery=0.7) == []
+    assert verbs(found) == ["initialized", "completed", "passed", "terminated"]
+    assert found[2]["result"]["score"] == {"scaled": 0.75, "raw": 3, "min": 0, "max": 4}
+
+
+def test_cmi5_fetch_url_is_used_once(browser_pages: Callable[[], Page], make_lms: Callable[[Path], XapiLms], tmp_path: Path,
+                                     lrs: RalphLRS) -> None:
+    """A reload keeps the token and sends nothing after terminated; another browser gets fetch error 1 and plays untracked."""
+    root = unpack(EVERY_TYPE, "cmi5", tmp_path)
+    (root / "contract.html").write_text(CONTRACT_PAGE, encoding="utf-8")
+    lms = make_lms(root)
+    unit = au(root, "all-types")
+    launch = lms.cmi5_launch("contract.html", unit["publisher_id"], learner(), str(uuid.uuid4()),
+                             move_on=unit["move_on"], mastery=unit["mastery"])
+    page = browser_pages()
+    page.goto(launch.url)
+    page.evaluate(START)
+    page.evaluate("adapter.finish('suspend')")
+    found = session_statements(lrs, launch.registration)
+    page.reload()
+    assert page.evaluate(START)["mode"] == "normal"
+    page.evaluate("adapter.pageViewed({id: 'read-first', title: 'Read this first', index: 1, moduleId: 'all-types'})")
+    assert any("session has ended" in m for m in page.evaluate("window.logs"))
+    other = browser_pages()
+    other.goto(launch.url)
+    assert other.evaluate(START) == {"state": None, "bookmark": None, "mode": "normal", "learnerName": None}
+    assert any("error 1" in m for m in other.evaluate("window.logs"))
+    assert len(lms.fetch_calls) == 2  # the first page once (not again on reload), the other browser once
+    assert lrs.statements(registration=launch.registration, limit=0) == found

@@ -1,0 +1,202 @@
+"""The `cmacourse` command: exit codes, human and JSON output, --strict, --version, --help, formats."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from cmacourse import __version__, read_course
+from cmacourse.cli import main
+from coursebuilder import MINIMAL, edit, write_course
+
+JSON_KEYS = {"file", "line", "column", "pointer", "severity", "code", "message", "hint"}
+
+#: Two errors in two files and nothing else.
+TWO_ERRORS = edit(edit(MINIMAL, "m1/module.yaml", "kind: diploma", "kind: diplome"), "m2/quiz.yaml", "tolerance: 0.1", "tolerance: -1")
+#: One warning (an objective no question assesses) and no error.
+ONE_WARNING = edit(MINIMAL, "m2/module.yaml", "    text: Work out a dose.\n", "    text: Work out a dose.\n  - id: obj-extra\n    text: Something.\n")
+
+
+@pytest.fixture
+def clean(tmp_path: Path) -> Path:
+    """A course with no problem."""
+    return write_course(tmp_path / "course_content")
+
+
+def test_validate_clean_course_exits_0(clean: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A clean course exits 0, prints nothing on stdout and a one-line summary of its size on stderr."""
+    assert main(["validate", str(clean)]) == 0
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err == f"{clean}: valid: 2 modules, 2 pages, 4 questions\n"
+
+
+def test_validate_accepts_course_yaml_and_defaults_to_course_content(clean: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """PATH may name course.yaml itself, and without PATH the folder course_content in the working directory is read."""
+    assert main(["validate", str(clean / "course.yaml")]) == 0
+    monkeypatch.chdir(clean.parent)
+    assert main(["validate"]) == 0
+
+
+def test_validate_errors_exit_1_with_one_line_each(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """A course with errors exits 1 and prints each as file:line:col: error[code]: message (pointer), hints indented.
+
+    Paths are shown from where the command runs, so a terminal or an editor can open them.
+    """
+    write_course(tmp_path / "c", TWO_ERRORS)
+    monkeypatch.chdir(tmp_path)
+    assert main(["validate", "c"]) == 1
+    out, err = capsys.readouterr()
+    assert out.splitlines() == [
+        "c/m1/module.yaml:3:7: error[schema.enum]: 'diplome' is not allowed here; expected one of diploma, program, externship, exam, jobs, recertification (/kind)",
+        "    hint: did you mean 'diploma'?",
+        "c/m2/quiz.yaml:10:16: error[schema.minimum]: -1 is less than the minimum of 0 (/questions/0/tolerance)",
+    ]
+    assert err == "2 errors, 0 warnings\n"
+
+
+def test_json_output_structure(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """--json prints one document: valid, and every problem with file, line, column, pointer, severity, code, message, hint."""
+    root = write_course(tmp_path / "c", TWO_ERRORS)
+    assert main(["validate", str(root), "--json"]) == 1
+    document = json.loads(capsys.readouterr().out)
+    for problem in document["problems"]:
+        problem["file"] = Path(problem["file"]).relative_to(root).as_posix()
+    assert set(document) == {"valid", "problems"} and document["valid"] is False
+    assert all(set(p) == JSON_KEYS for p in document["problems"])
+    assert document["problems"] == [
+        {"file": "m1/module.yaml", "line": 3, "column": 7, "pointer": "/kind", "severity": "error", "code": "schema.enum",
+         "message": "'diplome' is not allowed here; expected one of diploma, program, externship, exam, jobs, recertification",
+         "hint": "did you mean 'diploma'?"},
+        {"file": "m2/quiz.yaml", "line": 10, "column": 16, "pointer": "/questions/0/tolerance", "severity": "error",
+         "code": "schema.minimum", "message": "-1 is less than the minimum of 0", "hint": None},
+    ]
+
+
+def test_json_output_of_a_clean_course(clean: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A clean course gives valid true and an empty problem list, and nothing else on stdout."""
+    assert main(["validate", str(clean), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"valid": True, "problems": []}
+
+
+def test_json_matches_the_api(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The JSON problems are the API's problems, in the same order."""
+    root = write_course(tmp_path / "c", TWO_ERRORS)
+    main(["validate", str(root), "--json"])
+    expected = [{**p.to_json(), "file": (root / p.location.file).as_posix()} for p in read_course(root).problems]
+    assert json.loads(capsys.readouterr().out)["problems"] == expected
+
+
+def test_warnings_pass_unless_strict(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Warnings alone exit 0 but are printed; with --strict they exit 1, in JSON too."""
+    root = write_course(tmp_path / "c", ONE_WARNING)
+    assert main(["validate", str(root)]) == 0
+    out, err = capsys.readouterr()
+    assert out.startswith(f"{root.as_posix()}/m2/module.yaml:8:9: warning[objective.unassessed]: no question assesses the objective 'obj-extra' (/objectives/1/id)\n")
+    assert err == "0 errors, 1 warning\n"
+    assert main(["validate", str(root), "--strict"]) == 1
+    assert main(["validate", str(root), "--json"]) == 0
+    capsys.readouterr()
+    assert main(["validate", str(root), "--json", "--strict"]) == 1
+    document = json.loads(capsys.readouterr().out)
+    assert document["valid"] is False and [p["severity"] for p in document["problems"]] == ["warning"]
+
+
+@pytest.mark.parametrize("make", ["nothing", "empty folder", "a file"])
+def test_missing_course_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str], make: str) -> None:
+    """A path that is no course folder exits 2 with one clear line on stderr and no traceback."""
+    target = tmp_path / "course"
+    if make == "empty folder":
+        target.mkdir()
+    elif make == "a file":
+        target.write_text("id: x\n")
+    assert main(["validate", str(target)]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    expected = f"{target} is not a course folder: it has no course.yaml" if make == "empty folder" else f"no course folder at {target}"
+    assert err == f"cmacourse: {expected}\n"
+
+
+def test_path_too_long_for_the_file_system_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A path the operating system refuses outright is a usage error too, not a traceback."""
+    assert main(["validate", str(tmp_path / ("x" * 5000))]) == 2
+    assert capsys.readouterr().err.startswith("cmacourse: no course folder at ")
+
+
+@pytest.mark.parametrize("argv", [["validate", "--bogus"], ["frobnicate"], [], ["validate", "a", "b"]])
+def test_bad_arguments_exit_2(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    """Arguments the command does not take exit with status 2 and a usage line."""
+    with pytest.raises(SystemExit) as exit_:
+        main(argv)
+    assert exit_.value.code == 2
+    assert "usage: cmacourse" in capsys.readouterr().err
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    """--version prints the package version and exits 0."""
+    with pytest.raises(SystemExit) as exit_:
+        main(["--version"])
+    assert exit_.value.code == 0
+    assert capsys.readouterr().out == f"cmacourse {__version__}\n"
+
+
+def test_help_mentions_every_command(capsys: pytest.CaptureFixture[str]) -> None:
+    """--help names every command with a line on what it does, and the exit statuses."""
+    with pytest.raises(SystemExit) as exit_:
+        main(["--help"])
+    assert exit_.value.code == 0
+    text = capsys.readouterr().out
+    for command in ("validate", "build", "preview", "formats", "new"):
+        assert f"\n    {command} " in text, command
+    assert "Exit status: 0" in text
+
+
+@pytest.mark.parametrize(("argv", "words"), [
+    (["validate", "--help"], ["--json", "--strict", "path"]),
+    (["new", "--help"], ["course", "module"]),
+    (["build", "--help"], ["--format", "--out", "KEY=VALUE"]),
+])
+def test_subcommand_help(argv: list[str], words: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    """Each command's --help lists its options."""
+    with pytest.raises(SystemExit):
+        main(argv)
+    text = capsys.readouterr().out
+    assert all(word in text for word in words)
+
+
+def test_formats_lists_every_registered_format(capsys: pytest.CaptureFixture[str]) -> None:
+    """`formats` prints one line per registered format: its id, then its description."""
+    from cmacourse.exporters import exporters
+
+    assert main(["formats"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    names = list(exporters.infos())
+    assert names and [line.split()[0] for line in lines] == names
+    for line, name in zip(lines, names):
+        assert line.endswith(exporters.get(name).description)
+
+
+def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """The command as a separate process, as a shell or CI runs it."""
+    return subprocess.run([sys.executable, "-m", "cmacourse", *args], capture_output=True, text=True, cwd=cwd, timeout=120)
+
+
+def test_process_exit_statuses_and_no_traceback(tmp_path: Path) -> None:
+    """Run as a process, the command exits 0, 1 and 2 as documented and never prints a traceback."""
+    clean = write_course(tmp_path / "clean")
+    broken = write_course(tmp_path / "broken", {**MINIMAL, "m1/check.yaml": b"\x89PNG\r\n\x1a\n\x00\x00"})
+    results = {
+        0: run_cli("validate", str(clean)),
+        1: run_cli("validate", "broken", cwd=tmp_path),
+        2: run_cli("validate", str(tmp_path / "nowhere")),
+    }
+    for status, result in results.items():
+        assert result.returncode == status, result.stderr
+        assert "Traceback" not in result.stderr + result.stdout
+    assert results[1].stdout == "broken/m1/check.yaml:1:1: error[file.encoding]: byte 0x89 is not UTF-8 text; save the file as UTF-8\n"
+    assert run_cli("validate", "--nope").returncode == 2

@@ -1,0 +1,69 @@
+"""Each broken course in tests/invalid/ prints exactly the located problems its expected.txt lists."""
+
+from __future__ import annotations
+
+import errno
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from cmacourse.cli import main
+
+INVALID = Path(__file__).parent / "invalid"
+CASES = sorted(p.name for p in INVALID.iterdir() if p.is_dir())
+
+#: Cases whose file must be made unreadable when the test runs: git keeps no permissions but the executable bit.
+UNREADABLE = {"unreadable-file": "course_content/m1/check.yaml"}
+
+
+def _make_unreadable(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Take read permission away; as root, where that changes nothing, make reading the file fail as it would."""
+    path.chmod(0)
+    if not os.access(path, os.R_OK):
+        return
+    original = Path.read_bytes
+
+    def read_bytes(self: Path) -> bytes:
+        if self.resolve() == path.resolve():
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(self))
+        return original(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+
+
+def test_corpus_has_every_required_case() -> None:
+    """The corpus holds a case for each kind of bad input the loader must explain."""
+    required = {
+        "yaml-unclosed-bracket", "yaml-bad-indentation", "yaml-tab", "yaml-duplicate-key", "yaml-alias",
+        "wrong-type-number-as-title", "wrong-type-string-as-list", "binary-garbage", "nul-byte", "non-utf8", "empty-file",
+        "empty-module-yaml", "missing-module-folder", "missing-page-file", "page-without-front-matter", "unclosed-block-fence",
+        "unknown-key-hint", "wrong-enum-hint", "bad-id-pattern", "broken-objective-reference", "broken-glossary-link",
+        "missing-media", "media-outside-course", "prerequisite-cycle", "no-correct-answer", "unreadable-file",
+        "folder-instead-of-file",
+    }
+    assert required <= set(CASES)
+    for case in CASES:
+        assert (INVALID / case / "course_content" / "course.yaml").is_file(), case
+        assert (INVALID / case / "expected.txt").read_text(encoding="utf-8").strip(), case
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_invalid_course_reports_located_problems(case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """`cmacourse validate course_content` exits 1 and prints exactly the problems in expected.txt, and a count."""
+    folder = INVALID / case
+    if case in UNREADABLE:
+        folder = Path(shutil.copytree(folder, tmp_path / case))
+        _make_unreadable(folder / UNREADABLE[case], monkeypatch)
+    monkeypatch.chdir(folder)
+    expected = (folder / "expected.txt").read_text(encoding="utf-8")
+    assert main(["validate", "course_content"]) == 1
+    out, err = capsys.readouterr()
+    assert out == expected
+    lines = [line for line in expected.splitlines() if not line.startswith("    hint: ")]
+    errors = sum(": error[" in line for line in lines)
+    warnings = sum(": warning[" in line for line in lines)
+    assert errors + warnings == len(lines) and errors >= 1
+    assert err == f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}\n"
