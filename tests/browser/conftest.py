@@ -8,20 +8,14 @@ tests/peers/README.md lists the facts about each peer.
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 
-# The helper modules beside this file, importable whatever pytest's import mode.
-HERE = Path(__file__).resolve().parent
-if str(HERE) not in sys.path:
-    sys.path.insert(0, str(HERE))
-
-from ralph_lrs import RalphLRS, free_port  # noqa: E402
-from static_http import StaticServerFactory, base_url, start_static_server  # noqa: E402
+from ralph_lrs import RalphLRS, free_port
+from static_http import StaticServerFactory, base_url, start_static_server
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -29,7 +23,7 @@ if TYPE_CHECKING:
 
     from playwright.sync_api import Browser, Page, Playwright
 
-REPO_ROOT = HERE.parents[1]
+REPO_ROOT = Path(__file__).resolve().parents[2]
 NODE_MODULES = REPO_ROOT / "tests" / "peers" / "node_modules"
 LRS_PYTHON = REPO_ROOT / ".venv-lrs" / "bin" / "python"
 SETUP_HINT = "run `bash scripts/setup-tests.sh` from the repository root"

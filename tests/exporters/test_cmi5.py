@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 import urllib.parse
 import zipfile
 from decimal import Decimal
@@ -15,8 +14,7 @@ from cmacourse import UsageError, load_course
 from cmacourse.cli import main
 from cmacourse.exporters import export
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from xmlschemas import assert_valid, compile_schema  # noqa: E402
+from xmlschemas import assert_valid, compile_schema
 
 COURSES = Path(__file__).resolve().parents[1] / "courses"
 FLAGSHIP = Path(__file__).resolve().parents[2] / "course_content"

@@ -16,8 +16,7 @@ from cmacourse.exporters import export
 from cmacourse.exporters.scorm12 import NS
 from cmacourse.player import launch_layouts
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from xmlschemas import assert_valid, compile_schema  # noqa: E402
+from xmlschemas import assert_valid, compile_schema
 
 COURSES = Path(__file__).resolve().parents[1] / "courses"
 FLAGSHIP = Path(__file__).resolve().parents[2] / "course_content"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import sys
 import zipfile
 from pathlib import Path
 
@@ -15,8 +14,7 @@ from cmacourse.exporters import export
 from cmacourse.exporters.scorm2004 import NS
 from cmacourse.player import launch_layouts, worst_case_state_size
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from xmlschemas import assert_valid, compile_schema  # noqa: E402
+from xmlschemas import assert_valid, compile_schema
 
 COURSES = Path(__file__).resolve().parents[1] / "courses"
 FLAGSHIP = Path(__file__).resolve().parents[2] / "course_content"

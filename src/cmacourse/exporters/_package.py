@@ -65,6 +65,14 @@ class PackageWriter:
             file.write_bytes(self._files[path])
 
 
+def sub_element(parent: etree._Element, tag: str, text: str | None = None, **attributes: str) -> etree._Element:
+    """A child element with optional text; ``tag`` is already namespace-qualified."""
+    element = etree.SubElement(parent, tag, attributes)
+    if text is not None:
+        element.text = text
+    return element
+
+
 def publish(writer: PackageWriter, target: Path, layout: Layout) -> None:
     """Write next to ``target`` and rename into place, so a failure never leaves a half-written package.
 

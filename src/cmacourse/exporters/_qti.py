@@ -15,6 +15,7 @@ from ..player.data import matching_targets, scrambled
 from ..player.pages import prompt_html
 from ..player.rendering import MarkdownRenderer
 from ..questions import Assessment, FillBlank, Matching, MultipleResponse, Numeric, Ordering, Question, SingleChoice, TrueFalse
+from ._package import sub_element
 
 QTI_NS = "http://www.imsglobal.org/xsd/ims_qtiasiv1p2"
 XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
@@ -52,10 +53,7 @@ def q(tag: str) -> str:
 
 def sub(parent: etree._Element, tag: str, text: str | None = None, **attributes: str) -> etree._Element:
     """A QTI child element; an attribute written ``continue_`` loses its underscore (a Python keyword)."""
-    element = etree.SubElement(parent, q(tag), {k.rstrip("_"): v for k, v in attributes.items()})
-    if text is not None:
-        element.text = text
-    return element
+    return sub_element(parent, q(tag), text, **{k.rstrip("_"): v for k, v in attributes.items()})
 
 
 def questestinterop(location: str) -> etree._Element:

@@ -10,7 +10,7 @@ from ..errors import BuildError
 from ..model import Course
 from ..player import render_player, worst_case_state_size
 from . import Exporter
-from ._package import PackageWriter
+from ._package import PackageWriter, sub_element
 from ._scorm import MANIFEST, Sco, ScormOptions, check_state_size, number, package_files, scos, xml_id
 
 #: The namespaces of a SCORM 1.2 manifest. Moodle's parser ignores namespaces and matches the
@@ -36,13 +36,6 @@ def _cp(tag: str) -> str:
 
 def _adlcp(tag: str) -> str:
     return f"{{{NS['adlcp']}}}{tag}"
-
-
-def _sub(parent: etree._Element, tag: str, text: str | None = None, **attrs: str) -> etree._Element:
-    child = etree.SubElement(parent, tag, attrs)
-    if text is not None:
-        child.text = text
-    return child
 
 
 class Scorm12Exporter(Exporter):
@@ -78,10 +71,10 @@ def manifest(course: Course, items: Sequence[Sco], files: Sequence[str]) -> etre
     root.set("identifier", xml_id("MANIFEST", course.id))
     root.set("version", course.version[:20])
     root.set(f"{{{NS['xsi']}}}schemaLocation", SCHEMA_LOCATION)
-    metadata = _sub(root, _cp("metadata"))
-    _sub(metadata, _cp("schema"), "ADL SCORM")
-    _sub(metadata, _cp("schemaversion"), "1.2")
-    _sub(metadata, _adlcp("location"), METADATA)
+    metadata = sub_element(root, _cp("metadata"))
+    sub_element(metadata, _cp("schema"), "ADL SCORM")
+    sub_element(metadata, _cp("schemaversion"), "1.2")
+    sub_element(metadata, _adlcp("location"), METADATA)
     root.append(organizations(course, items))
     root.append(resources(course, items, files))
     return root
@@ -91,12 +84,12 @@ def organizations(course: Course, items: Sequence[Sco]) -> etree._Element:
     """One organization; several SCOs hang under one non-launchable item, as Moodle's table of contents wants."""
     org_id = xml_id("ORG", course.id)
     element = etree.Element(_cp("organizations"), default=org_id)
-    organization = _sub(element, _cp("organization"), identifier=org_id)
-    _sub(organization, _cp("title"), course.title)
+    organization = sub_element(element, _cp("organization"), identifier=org_id)
+    sub_element(organization, _cp("title"), course.title)
     parent = organization
     if len(items) > 1:
-        parent = _sub(organization, _cp("item"), identifier=xml_id("ROOT", course.id), isvisible="true")
-        _sub(parent, _cp("title"), course.title)
+        parent = sub_element(organization, _cp("item"), identifier=xml_id("ROOT", course.id), isvisible="true")
+        sub_element(parent, _cp("title"), course.title)
     for sco in items:
         parent.append(item(sco))
     return element
@@ -105,15 +98,15 @@ def organizations(course: Course, items: Sequence[Sco]) -> etree._Element:
 def item(sco: Sco) -> etree._Element:
     """A launchable item, with its prerequisites (AICC script over item ids) and mastery score."""
     element = etree.Element(_cp("item"), identifier=sco.item_id, identifierref=sco.resource_id, isvisible="true")
-    _sub(element, _cp("title"), sco.launch.title)
+    sub_element(element, _cp("title"), sco.launch.title)
     if sco.requires:
         script = "&".join(sco.requires)
         if len(script) > PREREQUISITES_LIMIT:
             raise BuildError(f"{sco.launch.id}: its prerequisites {script!r} exceed the"
                              f" {PREREQUISITES_LIMIT} characters SCORM 1.2 allows")
-        _sub(element, _adlcp("prerequisites"), script, type="aicc_script")
+        sub_element(element, _adlcp("prerequisites"), script, type="aicc_script")
     if sco.mastery_score is not None:
-        _sub(element, _adlcp("masteryscore"), number(sco.mastery_score))
+        sub_element(element, _adlcp("masteryscore"), number(sco.mastery_score))
     return element
 
 
@@ -127,7 +120,7 @@ def resources(course: Course, items: Sequence[Sco], files: Sequence[str]) -> etr
     launch_files = {sco.launch.href for sco in items}
     for sco in items:
         sco_resource = resource(sco.resource_id, "sco", sco.launch.href, [sco.launch.href])
-        _sub(sco_resource, _cp("dependency"), identifierref=shared_id)
+        sub_element(sco_resource, _cp("dependency"), identifierref=shared_id)
         element.append(sco_resource)
     element.append(resource(shared_id, "asset", None, [f for f in files if f not in launch_files]))
     return element
@@ -140,7 +133,7 @@ def resource(identifier: str, scorm_type: str, href: str | None, files: Sequence
     if href is not None:
         element.set("href", href)
     for path in files:
-        _sub(element, _cp("file"), href=path)
+        sub_element(element, _cp("file"), href=path)
     return element
 
 
@@ -149,14 +142,14 @@ def lom(course: Course) -> etree._Element:
     md = NS["imsmd"]
     xml_lang = "{http://www.w3.org/XML/1998/namespace}lang"
     root = etree.Element(f"{{{md}}}lom", nsmap={None: md})
-    general = _sub(root, f"{{{md}}}general")
-    _sub(general, f"{{{md}}}identifier", course.id)
-    _sub(_sub(general, f"{{{md}}}title"), f"{{{md}}}langstring", course.title, **{xml_lang: course.language})
-    _sub(general, f"{{{md}}}language", course.language)
+    general = sub_element(root, f"{{{md}}}general")
+    sub_element(general, f"{{{md}}}identifier", course.id)
+    sub_element(sub_element(general, f"{{{md}}}title"), f"{{{md}}}langstring", course.title, **{xml_lang: course.language})
+    sub_element(general, f"{{{md}}}language", course.language)
     if course.description:
-        description = _sub(general, f"{{{md}}}description")
-        _sub(description, f"{{{md}}}langstring", course.description.strip(), **{xml_lang: course.language})
-    version = _sub(_sub(root, f"{{{md}}}lifecycle"), f"{{{md}}}version")
-    _sub(version, f"{{{md}}}langstring", course.version, **{xml_lang: "x-none"})
-    _sub(_sub(root, f"{{{md}}}metametadata"), f"{{{md}}}metadatascheme", "ADL SCORM 1.2")
+        description = sub_element(general, f"{{{md}}}description")
+        sub_element(description, f"{{{md}}}langstring", course.description.strip(), **{xml_lang: course.language})
+    version = sub_element(sub_element(root, f"{{{md}}}lifecycle"), f"{{{md}}}version")
+    sub_element(version, f"{{{md}}}langstring", course.version, **{xml_lang: "x-none"})
+    sub_element(sub_element(root, f"{{{md}}}metametadata"), f"{{{md}}}metadatascheme", "ADL SCORM 1.2")
     return root

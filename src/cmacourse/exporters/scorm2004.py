@@ -9,7 +9,7 @@ from lxml import etree
 from ..model import Course
 from ..player import render_player, worst_case_state_size
 from . import Exporter
-from ._package import PackageWriter
+from ._package import PackageWriter, sub_element
 from ._scorm import MANIFEST, Sco, ScormOptions, check_state_size, number, package_files, scos, xml_id
 
 #: The namespaces of a SCORM 2004 4th Edition manifest. Moodle's parser ignores namespaces and
@@ -38,13 +38,6 @@ PREREQUISITE_OBJECTIVE = "prereq.{}"
 
 def _q(prefix: str | None, tag: str) -> str:
     return f"{{{NS[prefix]}}}{tag}"
-
-
-def _sub(parent: etree._Element, tag: str, text: str | None = None, **attrs: str) -> etree._Element:
-    child = etree.SubElement(parent, tag, attrs)
-    if text is not None:
-        child.text = text
-    return child
 
 
 class Scorm2004Exporter(Exporter):
@@ -85,9 +78,9 @@ def manifest(course: Course, items: Sequence[Sco], files: Sequence[str], *, map_
     root.set("identifier", xml_id("MANIFEST", course.id))
     root.set("version", course.version)
     root.set(_q("xsi", "schemaLocation"), SCHEMA_LOCATION)
-    metadata = _sub(root, _q(None, "metadata"))
-    _sub(metadata, _q(None, "schema"), "ADL SCORM")
-    _sub(metadata, _q(None, "schemaversion"), "2004 4th Edition")
+    metadata = sub_element(root, _q(None, "metadata"))
+    sub_element(metadata, _q(None, "schema"), "ADL SCORM")
+    sub_element(metadata, _q(None, "schemaversion"), "2004 4th Edition")
     metadata.append(lom(course))
     root.append(organizations(course, items, map_info=map_info))
     root.append(resources(course, items, files))
@@ -98,16 +91,16 @@ def organizations(course: Course, items: Sequence[Sco], *, map_info: bool) -> et
     """One organization: a single item, or the SCOs under one non-launchable root item."""
     org_id = xml_id("ORG", course.id)
     element = etree.Element(_q(None, "organizations"), default=org_id)
-    organization = _sub(element, _q(None, "organization"), identifier=org_id)
+    organization = sub_element(element, _q(None, "organization"), identifier=org_id)
     # Global objectives belong to this course's attempt only, never to other packages (SN 3.10.2).
     organization.set(_q("adlseq", "objectivesGlobalToSystem"), "false")
-    _sub(organization, _q(None, "title"), course.title)
+    sub_element(organization, _q(None, "title"), course.title)
     required = {r for sco in items for r in sco.requires} if map_info else set()
     if len(items) == 1:
         organization.append(item(course, items[0], items, required=required))
     else:
-        root_item = _sub(organization, _q(None, "item"), identifier=xml_id("ROOT", course.id), isvisible="true")
-        _sub(root_item, _q(None, "title"), course.title)
+        root_item = sub_element(organization, _q(None, "item"), identifier=xml_id("ROOT", course.id), isvisible="true")
+        sub_element(root_item, _q(None, "title"), course.title)
         for sco in items:
             root_item.append(item(course, sco, items, required=required))
         root_item.append(cluster_sequencing())
@@ -118,18 +111,18 @@ def organizations(course: Course, items: Sequence[Sco], *, map_info: bool) -> et
 def item(course: Course, sco: Sco, items: Sequence[Sco], *, required: set[str]) -> etree._Element:
     """A launchable item and its sequencing: objectives, prerequisite rules, delivery controls."""
     element = etree.Element(_q(None, "item"), identifier=sco.item_id, identifierref=sco.resource_id, isvisible="true")
-    _sub(element, _q(None, "title"), sco.launch.title)
+    sub_element(element, _q(None, "title"), sco.launch.title)
     by_item = {other.item_id: other for other in items}
     prerequisites = [by_item[item_id] for item_id in sco.requires] if required else []
     seq = sequencing()
     if prerequisites:
         seq.append(sequencing_rules(prerequisites))
     # A module with no pass mark must not hold the course's satisfaction at "unknown" forever.
-    _sub(seq, _q("imsss", "rollupRules"), rollupObjectiveSatisfied="true" if sco.mastery_score is not None else "false",
+    sub_element(seq, _q("imsss", "rollupRules"), rollupObjectiveSatisfied="true" if sco.mastery_score is not None else "false",
          rollupProgressCompletion="true", objectiveMeasureWeight="1")
     seq.append(objectives(course, sco, prerequisites, write_global=sco.item_id in required))
     # The player reports completion and success itself; without these the LMS would assume both (SN 3.13).
-    _sub(seq, _q("imsss", "deliveryControls"), completionSetByContent="true", objectiveSetByContent="true")
+    sub_element(seq, _q("imsss", "deliveryControls"), completionSetByContent="true", objectiveSetByContent="true")
     element.append(seq)
     return element
 
@@ -137,17 +130,17 @@ def item(course: Course, sco: Sco, items: Sequence[Sco], *, required: set[str]) 
 def objectives(course: Course, sco: Sco, prerequisites: Sequence[Sco], *, write_global: bool) -> etree._Element:
     """The primary objective, satisfied by measure at the mastery score, and one local objective per prerequisite."""
     element = etree.Element(_q("imsss", "objectives"))
-    primary = _sub(element, _q("imsss", "primaryObjective"), objectiveID=_objective_id(sco))
+    primary = sub_element(element, _q("imsss", "primaryObjective"), objectiveID=_objective_id(sco))
     if sco.mastery_score is not None:
         primary.set("satisfiedByMeasure", "true")
-        _sub(primary, _q("imsss", "minNormalizedMeasure"), number(sco.mastery_score / 100))
+        sub_element(primary, _q("imsss", "minNormalizedMeasure"), number(sco.mastery_score / 100))
     if write_global:
-        _sub(primary, _q("imsss", "mapInfo"), targetObjectiveID=global_objective_id(course, sco),
+        sub_element(primary, _q("imsss", "mapInfo"), targetObjectiveID=global_objective_id(course, sco),
              readSatisfiedStatus="false", readNormalizedMeasure="false",
              writeSatisfiedStatus="true", writeNormalizedMeasure="true")
     for other in prerequisites:
-        local = _sub(element, _q("imsss", "objective"), objectiveID=PREREQUISITE_OBJECTIVE.format(_objective_id(other)))
-        _sub(local, _q("imsss", "mapInfo"), targetObjectiveID=global_objective_id(course, other),
+        local = sub_element(element, _q("imsss", "objective"), objectiveID=PREREQUISITE_OBJECTIVE.format(_objective_id(other)))
+        sub_element(local, _q("imsss", "mapInfo"), targetObjectiveID=global_objective_id(course, other),
              readSatisfiedStatus="true", readNormalizedMeasure="false")
     return element
 
@@ -160,30 +153,30 @@ def sequencing_rules(prerequisites: Sequence[Sco]) -> etree._Element:
     skipped item would let flow run on into later items whose prerequisites are missing too.
     """
     rules = etree.Element(_q("imsss", "sequencingRules"))
-    rule = _sub(rules, _q("imsss", "preConditionRule"))
-    conditions = _sub(rule, _q("imsss", "ruleConditions"), conditionCombination="any")
+    rule = sub_element(rules, _q("imsss", "preConditionRule"))
+    conditions = sub_element(rule, _q("imsss", "ruleConditions"), conditionCombination="any")
     for other in prerequisites:
         objective = PREREQUISITE_OBJECTIVE.format(_objective_id(other))
         for condition in ("satisfied", "objectiveStatusKnown"):
-            _sub(conditions, _q("imsss", "ruleCondition"), referencedObjective=objective, operator="not", condition=condition)
-    _sub(rule, _q("imsss", "ruleAction"), action="disabled")
+            sub_element(conditions, _q("imsss", "ruleCondition"), referencedObjective=objective, operator="not", condition=condition)
+    sub_element(rule, _q("imsss", "ruleAction"), action="disabled")
     return rules
 
 
 def cluster_sequencing() -> etree._Element:
     """The root item's rules: free choice and flow, rolled up by completion and mastery (SN 4.6)."""
     seq = sequencing(control_mode())
-    rules = _sub(seq, _q("imsss", "rollupRules"))
+    rules = sub_element(seq, _q("imsss", "rollupRules"))
     for child_set, operator, condition, action in (
         ("all", "noOp", "satisfied", "satisfied"),
         ("all", "noOp", "objectiveStatusKnown", "notSatisfied"),
         ("all", "noOp", "completed", "completed"),
         ("all", "noOp", "activityProgressKnown", "incomplete"),
     ):
-        rule = _sub(rules, _q("imsss", "rollupRule"), childActivitySet=child_set)
-        conditions = _sub(rule, _q("imsss", "rollupConditions"), conditionCombination="any")
-        _sub(conditions, _q("imsss", "rollupCondition"), operator=operator, condition=condition)
-        _sub(rule, _q("imsss", "rollupAction"), action=action)
+        rule = sub_element(rules, _q("imsss", "rollupRule"), childActivitySet=child_set)
+        conditions = sub_element(rule, _q("imsss", "rollupConditions"), conditionCombination="any")
+        sub_element(conditions, _q("imsss", "rollupCondition"), operator=operator, condition=condition)
+        sub_element(rule, _q("imsss", "rollupAction"), action=action)
     return seq
 
 
@@ -219,7 +212,7 @@ def resources(course: Course, items: Sequence[Sco], files: Sequence[str]) -> etr
     launch_files = {sco.launch.href for sco in items}
     for sco in items:
         sco_resource = resource(sco.resource_id, "sco", sco.launch.href, [sco.launch.href])
-        _sub(sco_resource, _q(None, "dependency"), identifierref=shared_id)
+        sub_element(sco_resource, _q(None, "dependency"), identifierref=shared_id)
         element.append(sco_resource)
     element.append(resource(shared_id, "asset", None, [f for f in files if f not in launch_files]))
     return element
@@ -232,7 +225,7 @@ def resource(identifier: str, scorm_type: str, href: str | None, files: Sequence
     if href is not None:
         element.set("href", href)
     for path in files:
-        _sub(element, _q(None, "file"), href=path)
+        sub_element(element, _q(None, "file"), href=path)
     return element
 
 
@@ -240,14 +233,14 @@ def lom(course: Course) -> etree._Element:
     """The course's IEEE LOM record, inline in the manifest's metadata: identifier, title, language, description."""
     ns = NS["lom"]
     root = etree.Element(f"{{{ns}}}lom", nsmap={None: ns})
-    general = _sub(root, f"{{{ns}}}general")
-    identifier = _sub(general, f"{{{ns}}}identifier")
-    _sub(identifier, f"{{{ns}}}catalog", "cmacourse")
-    _sub(identifier, f"{{{ns}}}entry", course.id)
-    _sub(_sub(general, f"{{{ns}}}title"), f"{{{ns}}}string", course.title, language=course.language)
-    _sub(general, f"{{{ns}}}language", course.language)
+    general = sub_element(root, f"{{{ns}}}general")
+    identifier = sub_element(general, f"{{{ns}}}identifier")
+    sub_element(identifier, f"{{{ns}}}catalog", "cmacourse")
+    sub_element(identifier, f"{{{ns}}}entry", course.id)
+    sub_element(sub_element(general, f"{{{ns}}}title"), f"{{{ns}}}string", course.title, language=course.language)
+    sub_element(general, f"{{{ns}}}language", course.language)
     if course.description:
-        _sub(_sub(general, f"{{{ns}}}description"), f"{{{ns}}}string", course.description.strip(), language=course.language)
-    version = _sub(_sub(root, f"{{{ns}}}lifeCycle"), f"{{{ns}}}version")
-    _sub(version, f"{{{ns}}}string", course.version, language="x-none")
+        sub_element(sub_element(general, f"{{{ns}}}description"), f"{{{ns}}}string", course.description.strip(), language=course.language)
+    version = sub_element(sub_element(root, f"{{{ns}}}lifeCycle"), f"{{{ns}}}version")
+    sub_element(version, f"{{{ns}}}string", course.version, language="x-none")
     return root

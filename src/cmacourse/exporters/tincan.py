@@ -10,7 +10,7 @@ from lxml import etree
 from ..model import Course
 from ..player import render_player
 from . import Exporter
-from ._package import PackageWriter
+from ._package import PackageWriter, sub_element
 from ._xapi import Iris, LaunchLike, activities, runtime_files
 
 #: Rustici's tincan.xsd namespace, the default namespace of tincan.xml.
@@ -21,9 +21,7 @@ COMPONENT_LISTS = ("choices", "scale", "source", "target", "steps")
 
 
 def _sub(parent: etree._Element, tag: str, text: str | None = None, **attributes: str) -> etree._Element:
-    element = etree.SubElement(parent, f"{{{TINCAN_NS}}}{tag}", attributes)
-    element.text = text
-    return element
+    return sub_element(parent, f"{{{TINCAN_NS}}}{tag}", text, **attributes)
 
 
 def langstrings(parent: etree._Element, tag: str, language_map: Mapping[str, str]) -> None:
