@@ -430,3 +430,31 @@ def test_svg_is_used_with_alt_text(svg):
                 uses.append(block)
     assert uses
     assert all(block.get("alt", "").strip() for block in uses)
+
+
+@pytest.fixture(scope="module")
+def rendered_screens(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """The flagship course built as a static site: the rendered text of each module's screens."""
+    from lxml import html
+
+    from cmacourse import load_course
+    from cmacourse.exporters import export
+
+    course = load_course(COURSE)
+    site = export(course, "html", tmp_path_factory.mktemp("site"))
+    tree = html.parse(str(site / "index.html"))
+    for hidden in tree.xpath("//script|//style"):
+        hidden.getparent().remove(hidden)
+    screens = {section.get("data-screen"): section.text_content() for section in tree.xpath("//section[@data-screen]")}
+    texts = {}
+    for module in course.modules:
+        ids = [p.id for p in module.pages] + [a.id for a in module.assessments]
+        assert all(screen in screens for screen in ids), f"{module.id}: a page or check has no screen"
+        texts[module.id] = normalise(" ".join(screens[screen] for screen in ids))
+    return texts
+
+
+@pytest.mark.parametrize(("fact", "module_id"), FACTS)
+def test_fact_is_in_the_rendered_module(fact: str, module_id: str, rendered_screens: dict[str, str]) -> None:
+    """Each source fact survives rendering: it is verbatim in the text learners see in its module's launch."""
+    assert normalise(fact) in rendered_screens[module_id]
