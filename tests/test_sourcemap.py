@@ -112,16 +112,21 @@ def test_base_pointer_of_a_block() -> None:
 
 
 def test_broken_yaml_locates_at_its_first_line() -> None:
-    """Text that does not compose still gives a location (its first line) rather than an exception."""
-    assert where(source("a: [unclosed\n", first_line=5), "/a/0") == (5, 1)
+    """Text that fails to parse keeps the locations mapped before the error, rather than raising."""
+    assert where(source("a: [unclosed\n", first_line=5), "/a/0") == (5, 5)
+    assert where(source("a: 1\nb: [\n", first_line=1), "/a") == (1, 4)
     assert where(source(""), "/x") == (1, 1)
 
 
 def test_deep_nesting_does_not_exhaust_the_stack() -> None:
-    """A document nested deeper than Python's recursion limit is mapped or given up on, never a crash."""
-    depth = 5000
+    """Nesting deeper than a recursive walk could take is mapped exactly; deeper than the parser allows, still located."""
+    depth = 900  # past Python's recursion limit for a walk that recursed per level, under libyaml's own limit of 1000
     src = source("a: " + "[" * depth + "]" * depth + "\n")
-    assert where(src, "/a/0/0") == (1, 6)
+    deepest = "/a" + "/0" * (depth - 1)
+    assert where(src, deepest) == (1, 3 + depth)
+    hostile = source("a: " + "[" * 5000 + "]" * 5000 + "\n")
+    line, column = where(hostile, "/a" + "/0" * 4999)
+    assert line == 1 and 4 <= column <= 5003
 
 
 def test_source_ref_children_and_markdown_lines() -> None:
@@ -178,13 +183,13 @@ def test_only_files_with_problems_are_mapped(tmp_path: Path, monkeypatch: pytest
 
     files = edit(edit(MINIMAL, "m2/quiz.yaml", "tolerance: 0.1", "tolerance: -1"), "m2/quiz.yaml", "answer: 2", "answer: x")
     composed: list[str] = []
-    real = yaml.compose
+    real = yaml.parse
 
     def counting(text: str, Loader: type) -> object:  # noqa: N803 - PyYAML's own parameter name
         composed.append(text)
         return real(text, Loader=Loader)
 
-    monkeypatch.setattr(cmacourse.sourcemap.yaml, "compose", counting)
+    monkeypatch.setattr(cmacourse.sourcemap.yaml, "parse", counting)
     problems = read_course(write_course(tmp_path / "c", files)).problems
     assert [p.code for p in problems] == ["schema.type", "schema.minimum"]
     assert composed == [files["m2/quiz.yaml"]]

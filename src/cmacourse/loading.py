@@ -337,7 +337,7 @@ class _Reader:
 
 
 def _where(rel: str, referrer: SourceRef | None) -> Location:
-    # Where a file that cannot be read is named; worked out only then, as it composes the referrer's YAML.
+    # Where a file that cannot be read is named; worked out only then, as it parses the referrer's YAML again.
     return referrer.location() if referrer else Location(rel)
 
 

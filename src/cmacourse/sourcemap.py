@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import attrs
@@ -27,7 +28,7 @@ def pointer(*tokens: object) -> str:
 class SourceFile:
     """The text of one YAML document (a whole file, or a part of a Markdown page) and where it sits.
 
-    Locations are worked out only when a problem asks for one: the clean path never composes the
+    Locations are worked out only when a problem asks for one: the clean path never parses the
     YAML a second time.
     """
 
@@ -71,31 +72,59 @@ class SourceFile:
         if self._values is None:
             self._values = {}
             try:
-                node = yaml.compose(self.text, Loader=yaml.CSafeLoader)
+                self._map_events(yaml.parse(self.text, Loader=yaml.CSafeLoader))
             except (yaml.YAMLError, RecursionError):
-                node = None
-            if node is not None:
-                self._walk(node, self.base)
+                pass  # keep what was mapped before the error: it still locates the problems above it
         return self._values
 
-    def _walk(self, root: yaml.Node, ptr: str) -> None:
-        # An explicit stack, because hostile input may nest deeper than Python's recursion limit.
-        stack = [(root, ptr)]
-        seen: set[int] = set()
-        while stack:
-            node, here = stack.pop()
-            self._values[here] = (node.start_mark.line + 1, node.start_mark.column + 1)  # type: ignore[index]
-            if id(node) in seen:  # an alias: its children are mapped already
+    def _map_events(self, events: Iterator[yaml.Event]) -> None:
+        # PyYAML's event stream, not its composed tree: composing recurses once per nesting level,
+        # and hostile input nests deeper than Python's recursion limit. Here the stack is explicit.
+        values = self._values
+        assert values is not None
+        stack: list[_Frame] = []
+        for event in events:
+            if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                stack.pop()
                 continue
-            seen.add(id(node))
-            if isinstance(node, yaml.MappingNode):
-                for key_node, value_node in node.value:
-                    child = f"{here}/{escape_pointer_token(key_node.value)}"
-                    self._keys[child] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-                    stack.append((value_node, child))
-            elif isinstance(node, yaml.SequenceNode):
-                for index, item in enumerate(node.value):
-                    stack.append((item, f"{here}/{index}"))
+            if not isinstance(event, (yaml.ScalarEvent, yaml.AliasEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                continue
+            position = (event.start_mark.line + 1, event.start_mark.column + 1)
+            here = self._place(stack, event, position)
+            if here is not None:
+                values[here] = position
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                stack.append(_Frame(here, isinstance(event, yaml.MappingStartEvent)))
+
+    def _place(self, stack: list[_Frame], event: yaml.Event, position: tuple[int, int]) -> str | None:
+        """The pointer of a node event, or None for a mapping key (whose position goes to ``_keys``)."""
+        if not stack:
+            return self.base
+        top = stack[-1]
+        if top.pointer is None:  # inside a complex key: nothing there has a pointer
+            return None
+        if not top.mapping:
+            top.index += 1
+            return f"{top.pointer}/{top.index}"
+        if top.key is None:
+            name = event.value if isinstance(event, yaml.ScalarEvent) else "?"
+            top.key = f"{top.pointer}/{escape_pointer_token(name)}"
+            self._keys[top.key] = position
+            return None
+        here, top.key = top.key, None
+        return here
+
+
+class _Frame:
+    """An open mapping or sequence while the event stream is walked."""
+
+    __slots__ = ("index", "key", "mapping", "pointer")
+
+    def __init__(self, pointer: str | None, mapping: bool) -> None:
+        self.pointer = pointer
+        self.mapping = mapping
+        self.index = -1
+        self.key: str | None = None
 
 
 @attrs.frozen(kw_only=True)
