@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +16,7 @@ from cmacourse.player.state import StateLayout, decode_state
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
+    from static_http import StaticServerFactory
 
 pytestmark = pytest.mark.browser
 
@@ -22,6 +24,26 @@ ROOT = Path(__file__).resolve().parents[2]
 FLAGSHIP = ROOT / "course_content"
 MINI = ROOT / "tests" / "courses" / "player-mini"
 READY = "document.documentElement.classList.contains('player-ready')"
+
+# Appended to the html build's player/lms.js (the standalone adapter): every call is recorded in the frame above.
+RECORD_STANDALONE = """
+(function () {
+  const real = window.cmaTracking;
+  window.cmaTracking = function (context) {
+    const adapter = real(context);
+    const calls = window.parent.recorded;
+    Object.keys(adapter).forEach((name) => {
+      const member = adapter[name];
+      if (typeof member !== "function") return;
+      adapter[name] = function () { calls.push([name].concat(Array.from(arguments))); return member.apply(adapter, arguments); };
+    });
+    return adapter;
+  };
+})();
+"""
+LMS_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>LMS</title>
+<script>window.recorded = [];</script></head>
+<body><iframe id="sco" title="Course" style="width:375px;height:700px"></iframe></body></html>"""
 
 
 @pytest.fixture(scope="module")
@@ -321,3 +343,56 @@ def test_page_reads_without_javascript(chromium_browser: Any, flagship_site: Pat
     assert "Answering questions and saving your progress need JavaScript." in text
     assert "Step 6: Staying certified" in text and "Which statement best describes a Certified Medical Assistant" in text
     context.close()
+
+
+def test_exit_button_finishes_once_with_the_standalone_adapter(chromium_browser: Any, peer_asset: Callable[[str], Path],
+                                                               static_server: StaticServerFactory, tmp_path: Path) -> None:
+    """At 375 px, Exit course after completing calls commit then finish("normal") once; nothing is tracked after it."""
+    site = tmp_path / "lms"
+    shutil.copytree(export(load_course(MINI), "html", tmp_path / "mini"), site / "course")
+    lms_js = site / "course" / "player" / "lms.js"
+    lms_js.write_text(lms_js.read_text(encoding="utf-8") + RECORD_STANDALONE, encoding="utf-8")
+    (site / "lms.html").write_text(LMS_PAGE, encoding="utf-8")
+    context = chromium_browser.new_context(viewport={"width": 375, "height": 740})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(static_server(site) + "lms.html")
+    page.evaluate("document.getElementById('sco').src = 'course/index.html'")
+    page.wait_for_function("window.recorded.some(c => c[0] === 'status')")
+    frame = next(f for f in page.frames if f.url.endswith("course/index.html"))
+    frame.wait_for_function(READY)
+    exit_button = frame.get_by_role("button", name="Exit course")
+    assert exit_button.count() == 1 and exit_button.is_visible()
+    assert frame.evaluate("document.documentElement.scrollWidth") <= 375
+    walk_course(frame)  # type: ignore[arg-type]
+    assert frame.evaluate("cmaPlayer.snapshot().status") == {"completed": True, "passed": True}
+    frame.evaluate("cmaPlayer.go('results')")
+    assert frame.get_by_role("button", name="Finish course").is_visible()
+
+    # Keyboard: Tab from the Menu button reaches Exit course with a visible focus ring; Enter presses it.
+    frame.focus(".menu-toggle")
+    page.keyboard.press("Tab")
+    assert frame.evaluate("document.activeElement.textContent") == "Exit course"
+    assert frame.evaluate("(() => { const s = getComputedStyle(document.activeElement);"
+                          " return s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2; })()")
+    page.keyboard.press("Enter")
+    frame.wait_for_selector("[data-finished]", state="visible")
+    frame.wait_for_function("document.querySelector('[data-finished-text]').textContent.includes('You can close this window')")
+    assert frame.evaluate("document.activeElement.hasAttribute('data-finished')")
+    assert not exit_button.is_visible() and not frame.locator("#s-results").is_visible()
+    calls = page.evaluate("window.recorded")
+    names = [c[0] for c in calls]
+    assert names.count("finish") == 1 and names[-2:] == ["commit", "finish"] and calls[-1][1] == "normal"
+    assert frame.evaluate("localStorage.getItem('cmacourse:player-mini:player-mini:exit')") == "normal"
+    frame.add_script_tag(path=str(peer_asset("axe-core")))
+    assert frame.evaluate("axe.run(document).then(r => r.violations.map(v => v.id))") == []
+
+    # Nothing after finishing reaches the adapter: not navigation, not leaving the page.
+    frame.evaluate("cmaPlayer.go('home')")
+    page.evaluate("document.getElementById('sco').src = 'about:blank'")
+    page.wait_for_function("!document.getElementById('sco').contentWindow.cmaPlayer")
+    page.wait_for_timeout(100)
+    assert page.evaluate("window.recorded.length") == len(calls)
+    context.close()
+    assert errors == []

@@ -584,3 +584,57 @@ def test_module_sco_launched_from_its_manifest_href(page: Any, version: str, tmp
         assert (data["completion_status"], data["success_status"], data["score"]["scaled"]) == ("completed", "passed", "1")
     assert [data["interactions"][str(n)]["id"] for n in range(len(math.assessments[0].questions))] == \
         [q.id for q in math.assessments[0].questions]
+
+
+@pytest.mark.parametrize("version", sorted(VERSIONS))
+def test_exit_button_records_normal_after_completing_and_suspend_mid_course(page: Any, page_errors: list[str], version: str,
+                                                                            tmp_path: Path, static_server: Callable[..., str],
+                                                                            peers_node_modules: Path) -> None:
+    """Exit course terminates once: exit "suspend" mid-course; after completing, a normal exit ("" in 1.2, "normal" in 2004)."""
+    from cmacourse import load_course
+    from cmacourse.exporters import export
+
+    course = load_course(BRANCHING)
+    package = export(course, version, tmp_path / "build")
+    site = tmp_path / "site"
+    with zipfile.ZipFile(package) as archive:
+        archive.extractall(site / "pkg")
+    (site / "lms.html").write_text(LMS_PAGE, encoding="utf-8")
+    url = static_server(site, mounts={"/peers/": peers_node_modules}) + "lms.html"
+    names = VERSIONS[version]
+
+    def exit_value() -> str:
+        data = cmi(page)
+        return str(data["core"]["exit"] if version == "scorm12" else data["exit"])
+
+    def press_exit(frame: Any) -> dict[str, int]:
+        frame.get_by_role("button", name="Exit course").click()
+        frame.wait_for_selector("[data-finished]", state="visible")
+        page.wait_for_function(f"() => calls.{names['term']} === 1")
+        counts = calls(page)
+        frame.evaluate("() => cmaPlayer.go('home')")  # after finishing, nothing more reaches the LMS
+        close(page, version)
+        page.wait_for_timeout(100)
+        assert calls(page) == counts
+        return counts
+
+    # Leaving mid-course: suspend, so the LMS resumes the attempt.
+    frame = launch_package(page, url, version)
+    frame.click("[data-start]")
+    frame.click("[data-pager=next]")
+    assert press_exit(frame)[names["term"]] == 1
+    assert exit_value() == "suspend"
+
+    # Exit after completing: a normal exit, Terminate once.
+    frame = launch_package(page, url, version)
+    walk(frame, course, set())
+    assert frame.evaluate("() => cmaPlayer.snapshot().status") == {"completed": True, "passed": True}
+    counts = press_exit(frame)
+    assert counts[names["init"]] == 1 and counts[names["term"]] == 1
+    assert exit_value() == ("" if version == "scorm12" else "normal")
+    data = cmi(page)
+    if version == "scorm12":
+        assert data["core"]["lesson_status"] == "passed"
+    else:
+        assert (data["completion_status"], data["success_status"]) == ("completed", "passed")
+    assert page_errors == []

@@ -147,6 +147,27 @@ def test_lms_mastery_score_decides_and_failed_comes_at_the_end(page: Page, make_
     assert "passed" not in verbs(found) and found[-2]["result"]["score"]["scaled"] < 0.95
 
 
+def test_exit_button_sends_terminated_last_then_returns_to_the_lms(page: Page, make_lms: Callable[[Path], XapiLms],
+                                                                   cmi5_root: Path, lrs: RalphLRS) -> None:
+    """Exit course in a cmi5 launch: completed and passed, terminated last and once, then the browser goes to returnURL."""
+    module_id, check_id, questions, wrong = module_one()
+    lms = make_lms(cmi5_root)
+    back = lms.base + "lms/course-page"
+    launch = cmi5_launch(lms, module_id, return_url=back)
+    open_player(page, launch.url)
+    shown = walk_to(page, check_id)
+    for q in questions:
+        answer(page, q, q is not wrong)
+    page.get_by_role("button", name="Exit course").click()
+    page.wait_for_url(back)
+    # The queue was drained before the browser left: terminated is already stored, and it is the last statement.
+    found = lrs.statements(registration=launch.registration, limit=0)
+    check_cmi5(found, launch, mastery=0.8)
+    assert verbs(found) == (["launched", "initialized"] + ["experienced"] * (len(shown) + 1)
+                            + ["answered"] * len(questions) + ["completed", "passed", "terminated"])
+    assert lms.state(launch.activity_id, launch.actor, launch.registration, "cmacourse")["bookmark"] == check_id
+
+
 def test_a_second_session_resumes_and_repeats_no_completion(browser_pages: Callable[[], Page],
                                                            make_lms: Callable[[Path], XapiLms],
                                                            cmi5_root: Path, lrs: RalphLRS) -> None:

@@ -155,7 +155,7 @@
         if (sessionId) kept(ENDED_KEY + sessionId, "1");
         // Section 10: after terminating, the AU sends the browser to returnURL, once the queue is sent.
         if (!returnURL || hiding) return Promise.resolve();
-        return tracker.o.client.drain(3000).then(function () { window.location.assign(returnURL); });
+        return tracker.o.client.drain(3000).then(function () { window.location.assign(returnURL); return true; });
       }
     };
 

@@ -487,6 +487,8 @@
       const position = lib.questions.move(target);
       const total = target.closest("[data-order]").children.length;
       if (position) say("Moved to position " + position + " of " + total + ".", false);
+    } else if (target.hasAttribute("data-exit")) {
+      exitCourse();
     } else if (target.classList.contains("menu-toggle")) {
       setMenu(!body.classList.contains("menu-open"));
     }
@@ -498,12 +500,43 @@
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState === "hidden") track("commit");
   });
-  window.addEventListener("pagehide", () => {
+  window.addEventListener("pagehide", finish);
+
+  /** "normal" when the launch is completed and not failed, else "suspend". */
+  function exitKind() {
     const status = launchStatus();
+    return status.completed && status.passed !== false ? "normal" : "suspend";
+  }
+
+  /** End the launch: commit, then finish, once; nothing is tracked after it. */
+  function finish() {
+    if (finished) return undefined;
     track("commit");
-    track("finish", status.completed && status.passed !== false ? "normal" : "suspend");
+    const result = track("finish", exitKind());
     finished = true;
-  });
+    return result;
+  }
+
+  /** The Exit and Finish buttons: finish now, then say the window can close (or let the adapter leave). */
+  function exitCourse() {
+    if (!started || finished) return;
+    const completed = exitKind() === "normal";
+    const result = finish();
+    closeMenu(false);
+    body.classList.add("is-finished");
+    const note = document.querySelector("[data-finished]");
+    const text = note.querySelector("[data-finished-text]");
+    note.querySelector("[data-finished-title]").textContent = completed ? "You have finished the course" : "You have left the course";
+    text.textContent = "Saving your progress\u2026";
+    note.hidden = false;
+    note.focus();
+    const done = (leaving) => {
+      text.textContent = leaving === true ? "Returning you to the course list\u2026"
+        : "Your progress is saved. You can close this window.";
+      say(text.textContent, false);
+    };
+    Promise.resolve(result).then(done, () => done(false));
+  }
 
   // ---------------------------------------------------------------- start
   screens[0].el.classList.add("current");

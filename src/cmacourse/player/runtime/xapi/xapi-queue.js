@@ -178,7 +178,8 @@
     var self = this;
     if (this.running) return this.running;
     if (this.timer) return Promise.resolve(false);
-    this.running = this.drainOnce().then(function (done) { self.running = null; return done; },
+    // An operation queued after drainOnce found the queue empty (in the same tick) is sent by a new flush.
+    this.running = this.drainOnce().then(function (done) { self.running = null; if (done && self.pending()) self.kick(); return done; },
       function (e) { self.running = null; self.log("xAPI: " + e); return false; });
     return this.running;
   };
