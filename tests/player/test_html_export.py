@@ -93,3 +93,10 @@ def test_options_are_refused(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="takes no options; got sco"):
         build_formats(MINI, "html", tmp_path, ["sco=module"])
     assert not tmp_path.joinpath("player-mini-html").exists()
+
+
+def test_published_site_is_readable_by_others(tmp_path: Path) -> None:
+    """The site's folder is world-readable like its files, so a web server can serve it."""
+    site = export(load_course(ROOT / "course_content"), "html", tmp_path)
+    assert site.stat().st_mode & 0o777 == 0o755
+    assert all(path.stat().st_mode & 0o005 == 0o005 for path in site.rglob("*") if path.is_dir())

@@ -83,6 +83,7 @@ def publish(writer: PackageWriter, target: Path, layout: Layout) -> None:
         staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
         try:
             writer.write_folder(staging)
+            os.chmod(staging, 0o755)  # mkdtemp makes it private; a published site must be readable by a web server
             _replace_folder(staging, target)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
