@@ -189,7 +189,7 @@ def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[
 def test_process_exit_statuses_and_no_traceback(tmp_path: Path) -> None:
     """Run as a process, the command exits 0, 1 and 2 as documented and never prints a traceback."""
     clean = write_course(tmp_path / "clean")
-    broken = write_course(tmp_path / "broken", {**MINIMAL, "m1/check.yaml": b"\x89PNG\r\n\x1a\n\x00\x00"})
+    write_course(tmp_path / "broken", {**MINIMAL, "m1/check.yaml": b"\x89PNG\r\n\x1a\n\x00\x00"})
     results = {
         0: run_cli("validate", str(clean)),
         1: run_cli("validate", "broken", cwd=tmp_path),

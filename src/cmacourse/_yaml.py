@@ -14,6 +14,8 @@ from typing import Any
 import yaml
 import yaml_rs
 
+from .sourcemap import line_column
+
 # Refuse aliases outright: they let a small file expand into an enormous document, and authors never need them.
 _NO_ALIASES = yaml_rs.AliasLimits(max_total_replayed_events=0)
 _DOCUMENT_MARKER = re.compile(r"^(?:---|\.\.\.)(?:[ \t]|$)", re.MULTILINE)
@@ -112,7 +114,7 @@ def _locate_fast_error(error: YAMLSyntaxError, source: str) -> YAMLSyntaxError:
     message = error.message
     if message.startswith("Invalid tag") and quoted:
         message = f"the YAML tag {quoted[1]} is not supported here; remove the tag and write a plain value"
-    return YAMLSyntaxError(message, *_line_column(source, offset))
+    return YAMLSyntaxError(message, *line_column(source, offset))
 
 
 def _load_located(text: str) -> Any:
@@ -124,7 +126,7 @@ def _load_located(text: str) -> Any:
             raise YAMLSyntaxError(message, None, None) from None
         raise YAMLSyntaxError(message, mark.line + 1, mark.column + 1) from None
     except yaml.reader.ReaderError as exc:
-        line, column = _line_column(text, exc.position)
+        line, column = line_column(text, exc.position)
         raise YAMLSyntaxError(f"the control character #x{exc.character:04x} cannot appear in YAML text; remove it (is this a text file?)",
                               line, column) from None
     except yaml.YAMLError as exc:
@@ -183,7 +185,7 @@ def _first_alias(text: str, anchor_mark: Any) -> Any:
     use = re.search(r"\*" + re.escape(anchor[1]) + r"(?![^\s,\[\]{}])", text) if anchor else None
     if use is None:
         return anchor_mark
-    line, column = _line_column(text, use.start())
+    line, column = line_column(text, use.start())
     return yaml.Mark("<text>", use.start(), line - 1, column - 1, None, None)
 
 
@@ -194,8 +196,3 @@ def _char_at(text: str, mark: Any) -> str:
     line = lines[mark.line] if mark.line < len(lines) else ""
     return line[mark.column] if mark.column < len(line) else ""
 
-
-def _line_column(text: str, offset: int) -> tuple[int, int]:
-    before = text[:offset]
-    line = before.count("\n") + 1
-    return line, offset - (before.rfind("\n") + 1) + 1

@@ -19,7 +19,7 @@ from .model import Completion, Course, Credential, GlossaryTerm, Link, Module, O
 from .pagesource import PageSyntaxError, split_page
 from .questions import Assessment, Question
 from .plugins import block_types, question_types
-from .sourcemap import SourceFile, SourceRef, pointer
+from .sourcemap import SourceFile, SourceRef, line_column, pointer
 
 #: The file at the root of every course folder.
 COURSE_FILE = "course.yaml"
@@ -139,10 +139,9 @@ class _Reader:
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            before = data[: exc.start]
-            line = before.count(b"\n") + 1
             # Count characters, not bytes: the text before the bad byte is valid UTF-8.
-            column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8-sig")) + 1
+            before = data[: exc.start].decode("utf-8-sig")
+            line, column = line_column(before, len(before))
             self.problem("file.encoding", f"byte 0x{data[exc.start]:02x} is not UTF-8 text; save the file as UTF-8", Location(rel, line, column))
             return None
         if not text.strip():

@@ -12,7 +12,7 @@ import yaml
 from .blocks import MEDIA_KEYS, Block, Text
 from .loading import COURSE_FILE, MODULE_FILE
 from .model import Completion, Course, Module, Page
-from .questions import Assessment, Feedback, Matching, Numeric, Option, Question, SingleChoice
+from .questions import Assessment, Matching, Numeric, Question, SingleChoice
 
 
 def completion_to_raw(completion: Completion) -> dict[str, Any]:
@@ -38,7 +38,7 @@ def _fields(obj: Any, skip: tuple[str, ...] = ("source",)) -> dict[str, Any]:
 def _plain(value: Any) -> Any:
     if isinstance(value, tuple):
         return [_plain(v) for v in value]
-    if isinstance(value, (Feedback, Option)) or attrs.has(type(value)):
+    if attrs.has(type(value)):
         return _fields(value)
     return value
 

@@ -20,6 +20,12 @@ def escape_pointer_token(token: object) -> str:
     return text
 
 
+def line_column(text: str, offset: int) -> tuple[int, int]:
+    """The 1-based line and column (in characters) of an offset into ``text``."""
+    line_start = text.rfind("\n", 0, offset) + 1
+    return text.count("\n", 0, offset) + 1, offset - line_start + 1
+
+
 def pointer(*tokens: object) -> str:
     """Join tokens into a JSON pointer."""
     return "".join(["/" + escape_pointer_token(t) for t in tokens])

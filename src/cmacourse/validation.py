@@ -12,7 +12,7 @@ from .errors import Location, Problem, Severity
 from .markdown_refs import glossary_links, markdown_images
 from .model import Course, Module
 from .questions import Matching, MultipleResponse, Numeric, Ordering, SingleChoice
-from .sourcemap import SourceRef
+from .sourcemap import SourceRef, line_column
 
 
 def iter_problems(course: Course, *, complete: bool = True) -> Iterator[Problem]:
@@ -208,16 +208,16 @@ def _markdown_refs(course: Course, complete: bool) -> Iterator[Problem]:
                 for text in block.markdown():
                     for term, offset in glossary_links(text) if terms is not None else ():
                         if term not in terms:
-                            yield _problem("ref.unknown-term", f"no glossary term has the id {term!r}", *_at(block, text, offset),
+                            yield _problem("ref.unknown-term", f"no glossary term has the id {term!r}", _at(block, text, offset),
                                            hint=_closest(term, terms))
                     for image in markdown_images(text, page.path):
                         if image.resolved is None:
-                            yield _problem("ref.outside-course", f"the image {image.target!r} leaves the course folder", *_at(block, text, image.offset))
+                            yield _problem("ref.outside-course", f"the image {image.target!r} leaves the course folder", _at(block, text, image.offset))
                         elif not _is_file(root / image.resolved):
-                            yield _problem("ref.missing-media", f"the image {image.target!r} does not exist", *_at(block, text, image.offset))
+                            yield _problem("ref.missing-media", f"the image {image.target!r} does not exist", _at(block, text, image.offset))
                         if not image.alt:
                             yield _problem("a11y.missing-alt", f"the image {image.target!r} has no alt text: write ![what it shows]({image.target})",
-                                           *_at(block, text, image.offset))
+                                           _at(block, text, image.offset))
     for _, question in course.questions():
         for text in question.markdown():
             for term, _ in glossary_links(text) if terms is not None else ():
@@ -225,15 +225,14 @@ def _markdown_refs(course: Course, complete: bool) -> Iterator[Problem]:
                     yield _problem("ref.unknown-term", f"no glossary term has the id {term!r}", question.source, hint=_closest(term, terms))
 
 
-def _at(block: object, text: str, offset: int) -> tuple[SourceRef | None, str]:
-    # Text blocks know their first line, so a link's own line is a count of newlines away, and its
-    # column the distance from the last one: the text is the file's lines as written.
+def _at(block: object, text: str, offset: int) -> SourceRef | None:
+    # Text blocks know their first line, and their text is the file's lines as written: a link's own
+    # line and column follow from its offset.
     ref: SourceRef | None = getattr(block, "source", None)
     if ref is not None and ref.line is not None:
-        line = ref.line + text.count("\n", 0, offset)
-        column = offset - text.rfind("\n", 0, offset)
-        return SourceRef(file=ref.file, pointer=ref.pointer, line=line, column=column), ""
-    return ref, ""
+        line, column = line_column(text, offset)
+        return SourceRef(file=ref.file, pointer=ref.pointer, line=ref.line + line - 1, column=column)
+    return ref
 
 
 def _media_files(course: Course) -> Iterator[Problem]:

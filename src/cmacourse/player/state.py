@@ -25,7 +25,7 @@ from typing import Union
 import attrs
 
 from ..errors import BuildError
-from ..questions import FillBlank, Matching, MultipleResponse, Numeric, Ordering, Question, SingleChoice, TrueFalse
+from ..questions import FillBlank, Matching, Numeric, Ordering, Question, SingleChoice, TrueFalse
 from .layout import LaunchLayout
 
 #: The first character of every state string; bump it when the grammar changes.
