@@ -26,7 +26,7 @@ ADAPTER_SCRIPT = "player/lms.js"
 #: Package path of the standalone adapter, which other adapters may fall back on (``window.cmaStandalone``).
 STANDALONE_SCRIPT = "player/standalone.js"
 #: The player's own scripts, in the order they load after the data and the adapter.
-PLAYER_SCRIPTS = ("player/state.js", "player/questions.js", "player/player.js")
+PLAYER_SCRIPTS = ("player/state.js", "player/questions.js", "player/rules.js", "player/navigation.js", "player/player.js")
 
 
 def runtimes() -> tuple[str, ...]:
