@@ -52,6 +52,9 @@
     title.focus({preventScroll: true});
   }
 
+  // Each screen starts at its top, also after Back and Forward; the browser would restore the old screen's offset.
+  if ("scrollRestoration" in window.history) window.history.scrollRestoration = "manual";
+
   /** Keep the CSS variable --topbar-height equal to the sticky top bar's height (it wraps on small screens). */
   function followTopBar(bar) {
     const root = document.documentElement;

@@ -566,6 +566,10 @@
       if (askedIndex !== undefined && !refused) target = askedIndex;
       startScreen = target;
       go(target, {history: "none", focus: false});
+      // Until the page has loaded the browser may still scroll to the element the fragment names (the section).
+      if (asked && document.readyState !== "complete") {
+        window.addEventListener("load", () => { if (current === startScreen) window.scrollTo(0, 0); });
+      }
       if (refused) go(askedIndex, {history: "none"});
       else if (asked && asked.term) openTerm(asked.term, "replace");
       document.documentElement.classList.add("player-ready");
