@@ -170,15 +170,20 @@ def test_subcommand_help(argv: list[str], words: list[str], capsys: pytest.Captu
 
 
 def test_formats_lists_every_registered_format(capsys: pytest.CaptureFixture[str]) -> None:
-    """`formats` prints one line per registered format: its id, then its description."""
+    """`formats` prints one line per registered format (its id, then its description), then one per option it declares."""
     from cmacourse.exporters import exporters
 
     assert main(["formats"]) == 0
-    lines = capsys.readouterr().out.splitlines()
+    out = capsys.readouterr().out
+    lines = [line for line in out.splitlines() if not line.startswith(" ")]
     names = list(exporters.infos())
     assert names and [line.split()[0] for line in lines] == names
     for line, name in zip(lines, names):
         assert line.endswith(exporters.get(name).description)
+    for name in names:
+        for option in exporters.get(name).declared_options:
+            assert f"-O {option.usage()}  {option.help}" in out
+    assert "-O sco=course|module" in out and "-O map_info=yes|no" in out and "-O canvas=yes|no" in out
 
 
 def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 from collections.abc import Iterator, Mapping
@@ -15,7 +14,10 @@ import jsonschema_rs
 from referencing import Registry, Resource
 
 from .errors import Problem
+from .hints import did_you_mean
 from .sourcemap import SourceFile, pointer
+
+__all__ = ["check", "did_you_mean", "load_schema", "registry", "schema_text", "validator"]
 
 #: Schema names, one per kind of authored file or fragment: ``schemas/<name>.schema.json``.
 SCHEMA_NAMES = ("common", "course", "module", "page", "assessment", "glossary", "blocks")
@@ -147,12 +149,6 @@ def _id_hint(value: object, schema: Mapping[str, Any]) -> str | None:
         return None
     slug = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")
     return f"did you mean {slug!r}?" if re.fullmatch(id_pattern, slug) else None
-
-
-def did_you_mean(word: str, choices: list[str]) -> str | None:
-    """A hint naming the closest choice, if one is close."""
-    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
-    return f"did you mean {close[0]!r}?" if close else None
 
 
 _TYPE_WORDS = {"string": "text", "integer": "a whole number", "number": "a number", "boolean": "true or false",
