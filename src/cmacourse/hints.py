@@ -11,6 +11,8 @@ from pathlib import Path
 def close_matches(word: str, choices: Iterable[str], n: int = 1) -> list[str]:
     """The choices closest to ``word``, ignoring case (``SCORM12`` is ``scorm12``), best first."""
     by_folded = {choice.casefold(): choice for choice in choices}
+    if word.casefold() in by_folded:
+        return [by_folded[word.casefold()]]
     found = difflib.get_close_matches(word.casefold(), list(by_folded), n=n, cutoff=0.6)
     return [by_folded[folded] for folded in found]
 

@@ -27,8 +27,10 @@ from .packaging import PackageWriter
 from .player import render_player
 from .player.pages import environment
 
-#: How long the watcher waits for a burst of file events (an editor's save is several) to end before one rebuild, in ms.
-DEBOUNCE_MS = 250
+#: The quiet time, in ms, that ends a burst of file events (an editor's save is several: truncate, write,
+#: rename) so that the burst gives one rebuild; and the longest a burst is gathered before a rebuild anyway.
+QUIET_MS = 200
+LONGEST_BURST_MS = 1600
 #: How many ports above a taken one the preview tries before giving up.
 PORT_TRIES = 20
 #: The only interface the preview listens on: it is for the author's own browser.
@@ -241,7 +243,7 @@ def _bound_handler(site: PreviewSite) -> type[PreviewHandler]:
 
 def _watch(site: PreviewSite, stop: threading.Event, tell: Callable[[str], None]) -> None:
     """Rebuild once per burst of file events from the operating system, until ``stop`` is set."""
-    events = watchfiles.watch(site.root, watch_filter=site.is_course_file, debounce=DEBOUNCE_MS,
+    events = watchfiles.watch(site.root, watch_filter=site.is_course_file, debounce=LONGEST_BURST_MS, step=QUIET_MS,
                               stop_event=stop, raise_interrupt=False)
     try:
         for _changes in events:
