@@ -295,3 +295,18 @@ def test_declared_options_are_typed_for_the_exporter() -> None:
 
     exporter = exporters.get("scorm2004")(sco="Module", map_info="yes")
     assert exporter.options == {"sco": "module", "map_info": True}
+
+
+def test_every_file_a_problem_names_is_written_from_where_the_command_runs(tmp_path: Path,
+                                                                            capsys: pytest.CaptureFixture[str],
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """The problem's file, a file its message names and a file its hint names all read from the working folder."""
+    files = edit(MINIMAL, "glossary.yaml", "  - id: cma\n", "  - id: ged\n")
+    files = edit(files, "course.yaml", "  - m2\n", "  - m2\n  - m3\n")
+    write_course(tmp_path / "work" / "course_content", files)
+    monkeypatch.chdir(tmp_path / "work")
+    assert main(["validate", "course_content"]) == 1
+    out = capsys.readouterr().out
+    assert "course_content/course.yaml:" in out
+    assert "error[file.missing]: course_content/m3/module.yaml does not exist" in out
+    assert "hint: first used at course_content/glossary.yaml:" in out

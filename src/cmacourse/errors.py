@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import ClassVar, Literal
@@ -69,16 +70,29 @@ class Problem:
         }
 
 
-def problems_as_typed(problems: Sequence[Problem], course_root: str | os.PathLike[str]) -> list[Problem]:
-    """Problems with their files named from where the command runs, so editors and terminals can open them.
+#: A course file named in a message or hint, unquoted (a quoted name is what the author wrote or should
+#: write, and stays as it is): a path of authored ``.yaml``/``.md`` files, perhaps with ``:line:column``.
+_COURSE_FILE_IN_TEXT = re.compile(r"(?<![\w./'\"-])((?:[\w-][\w.-]*/)*[\w-][\w.-]*\.(?:yaml|md))(?=[:\s,;)]|$)")
 
-    The library names a problem's file from the course folder; the command line, like every message it
-    prints, names paths from the working directory.
+
+def problems_as_typed(problems: Sequence[Problem], course_root: str | os.PathLike[str]) -> list[Problem]:
+    """Problems with every file they name written from where the command runs, so editors and terminals can open them.
+
+    The library names files from the course folder; the command line, like every message it prints, names
+    paths from the working directory: the problem's own file, and the course files its message and hint
+    mention (``m2/module.yaml does not exist``, ``first used at m1/module.yaml:3:5``).
     """
     base = Path(shown_path(course_root))
     if base == Path("."):
         return list(problems)
-    return [attrs.evolve(p, location=attrs.evolve(p.location, file=(base / p.location.file).as_posix())) for p in problems]
+
+    def typed(text: str | None) -> str | None:
+        if not text:
+            return text
+        return _COURSE_FILE_IN_TEXT.sub(lambda match: (base / match[1]).as_posix(), text)
+
+    return [attrs.evolve(p, location=attrs.evolve(p.location, file=(base / p.location.file).as_posix()),
+                         message=typed(p.message), hint=typed(p.hint)) for p in problems]
 
 
 class CmaCourseError(Exception):
