@@ -170,13 +170,22 @@ SIGNALLED_BUILD = textwrap.dedent("""\
 """)
 
 
-def test_killed_build_leaves_staging_that_the_next_build_removes(course: Path, tmp_path: Path) -> None:
-    """SIGKILL before publishing leaves the previous package and a staging folder; the next build removes the staging."""
+def signalled_rebuild(tmp_path: Path, signal_name: str) -> tuple[subprocess.CompletedProcess[str], Path, bytes]:
+    """Build the SCORM 1.2 package, then rebuild it in a process that signals itself just before publishing.
+
+    Returns the second build's result, the package and the package's bytes from the first build.
+    """
     assert cmacourse("build", "course_content", "--format", "scorm12", "--out", "out", cwd=tmp_path).returncode == 0
     package = tmp_path / "out" / "mini-scorm12.zip"
     before = package.read_bytes()
-    killed = subprocess.run([sys.executable, "-c", SIGNALLED_BUILD, "SIGKILL", "build", "course_content", "--format",
+    result = subprocess.run([sys.executable, "-c", SIGNALLED_BUILD, signal_name, "build", "course_content", "--format",
                              "scorm12", "--out", "out"], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    return result, package, before
+
+
+def test_killed_build_leaves_staging_that_the_next_build_removes(course: Path, tmp_path: Path) -> None:
+    """SIGKILL before publishing leaves the previous package and a staging folder; the next build removes the staging."""
+    killed, package, before = signalled_rebuild(tmp_path, "SIGKILL")
     assert killed.returncode == -signal.SIGKILL
     left = sorted(p.name for p in (tmp_path / "out").iterdir())
     assert len(left) == 2 and left[0].startswith(".cmacourse-staging-") and package.read_bytes() == before
@@ -186,12 +195,7 @@ def test_killed_build_leaves_staging_that_the_next_build_removes(course: Path, t
 
 def test_sigterm_cleans_up(course: Path, tmp_path: Path) -> None:
     """SIGTERM before publishing removes the staging folder, keeps the previous package, and exits 143 with one line."""
-    assert cmacourse("build", "course_content", "--format", "scorm12", "--out", "out", cwd=tmp_path).returncode == 0
-    package = tmp_path / "out" / "mini-scorm12.zip"
-    before = package.read_bytes()
-    stopped = subprocess.run([sys.executable, "-c", SIGNALLED_BUILD, "SIGTERM", "build", "course_content", "--format",
-                              "scorm12", "--out", "out"], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    stopped, package, before = signalled_rebuild(tmp_path, "SIGTERM")
     assert stopped.returncode == 128 + signal.SIGTERM, stopped.stderr
     assert "Traceback" not in stopped.stderr and "stopped (SIGTERM)" in stopped.stderr
     assert [p.name for p in (tmp_path / "out").iterdir()] == ["mini-scorm12.zip"] and package.read_bytes() == before
-
