@@ -28,18 +28,25 @@ from xapi_ui import (  # noqa: F401 - browser_pages and make_lms are fixtures
     wait_until,
 )
 
+from cmacourse.player import DATA_SCRIPT, PLAYER_SCRIPTS, launch_scripts
+
 pytestmark = pytest.mark.browser
 
 EVERY_TYPE = Path(__file__).resolve().parents[2] / "tests" / "courses" / "xapi-every-type"
 
-CONTRACT_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>adapter</title></head>
-<body><script src="player/lms.js"></script></body></html>"""
+
+
+def contract_page(runtime: str) -> str:
+    """A page with the adapter and what loads before it in a launch document, but not the player."""
+    scripts = [s for s in launch_scripts(runtime) if s not in PLAYER_SCRIPTS and s != DATA_SCRIPT]
+    tags = "".join(f'<script src="{s}"></script>' for s in scripts)
+    return f"""<!doctype html><html lang="en"><head><meta charset="utf-8"><title>adapter</title></head><body>{tags}</body></html>"""
 
 
 def test_adapter_contract_queue_against_ralph_directly(page: Page, static_server: Any, tmp_path: Path, lrs: RalphLRS) -> None:
     """Driven through the contract straight at Ralph: browser-made UUIDs, the version header, retries after refused connections, nothing after terminated."""
     root = unpack(EVERY_TYPE, "tincan", tmp_path)
-    (root / "contract.html").write_text(CONTRACT_PAGE, encoding="utf-8")
+    (root / "contract.html").write_text(contract_page("tincan"), encoding="utf-8")
     base = static_server(root)
     lrs.allow_origins(base)
     registration = str(uuid.uuid4())
@@ -96,7 +103,7 @@ def test_cmi5_adapter_judges_by_the_lms_mastery_and_returns_to_the_lms(page: Pag
                                                                       tmp_path: Path, lrs: RalphLRS) -> None:
     """Passed waits for a score at the LMS's mastery, each verb goes once, and terminating sends the learner to returnURL."""
     root = unpack(EVERY_TYPE, "cmi5", tmp_path)
-    (root / "contract.html").write_text(CONTRACT_PAGE, encoding="utf-8")
+    (root / "contract.html").write_text(contract_page("cmi5"), encoding="utf-8")
     lms = make_lms(root)
     unit = au(root, "all-types")
     back = lms.base + "lms/course-page"
@@ -127,7 +134,7 @@ def test_cmi5_fetch_url_is_used_once(browser_pages: Callable[[], Page], make_lms
                                      lrs: RalphLRS) -> None:
     """A reload keeps the token and sends nothing after terminated; another browser gets fetch error 1 and plays untracked."""
     root = unpack(EVERY_TYPE, "cmi5", tmp_path)
-    (root / "contract.html").write_text(CONTRACT_PAGE, encoding="utf-8")
+    (root / "contract.html").write_text(contract_page("cmi5"), encoding="utf-8")
     lms = make_lms(root)
     unit = au(root, "all-types")
     launch = lms.cmi5_launch("contract.html", unit["publisher_id"], learner(), str(uuid.uuid4()),
