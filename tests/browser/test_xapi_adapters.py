@@ -12,12 +12,14 @@ from urllib.parse import quote
 import pytest
 from playwright.sync_api import Page
 from ralph_lrs import RalphLRS
-from xapi_checks import all_problems, cmi5_session_problems
+from lrs_faults import statements_of
+from xapi_checks import RalphModels, all_problems, cmi5_session_problems
 from xapi_lms import XapiLms
 from xapi_ui import (  # noqa: F401 - browser_pages and make_lms are fixtures
     au,
     au_only,
     browser_pages,
+    conformance_problems,
     course_activity,
     learner,
     make_lms,
@@ -43,7 +45,8 @@ def contract_page(runtime: str) -> str:
     return f"""<!doctype html><html lang="en"><head><meta charset="utf-8"><title>adapter</title></head><body>{tags}</body></html>"""
 
 
-def test_adapter_contract_queue_against_ralph_directly(page: Page, static_server: Any, tmp_path: Path, lrs: RalphLRS) -> None:
+def test_adapter_contract_queue_against_ralph_directly(page: Page, static_server: Any, tmp_path: Path, lrs: RalphLRS,
+                                                      ralph_models: RalphModels) -> None:
     """Driven through the contract straight at Ralph: browser-made UUIDs, the version header, retries after refused connections, nothing after terminated."""
     root = unpack(EVERY_TYPE, "tincan", tmp_path)
     (root / "contract.html").write_text(contract_page("tincan"), encoding="utf-8")
@@ -89,6 +92,9 @@ def test_adapter_contract_queue_against_ralph_directly(page: Page, static_server
     assert found[4]["result"]["duration"] == "PT1M1S"
     assert any("after terminated" in m for m in page.evaluate("window.logs"))
     assert sent and all(r.all_headers().get("x-experience-api-version") == "1.0.3" for r in sent)
+    written = [s for r in sent if r.method in ("POST", "PUT") and "/statements" in r.url for s in statements_of(r.post_data_buffer or b"")]
+    assert {s["id"] for s in written} == {s["id"] for s in found}
+    assert conformance_problems(written, ralph_models) == []
 
 
 START = """async () => {

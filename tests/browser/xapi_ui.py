@@ -13,6 +13,7 @@ import pytest
 from lxml import etree
 from playwright.sync_api import Browser, Page
 from ralph_lrs import RalphLRS
+from xapi_checks import RalphModels, all_problems
 from xapi_lms import XapiLms
 
 from cmacourse import load_course
@@ -151,9 +152,18 @@ def course_activity(root: Path) -> str:
     return str(etree.parse(str(root / "tincan.xml")).getroot()[0][0].get("id"))
 
 
+def conformance_problems(statements: list[dict[str, Any]], models: RalphModels) -> list[str]:
+    """What Ralph's xAPI models and the xAPI 1.0.3 rules of xapi_checks find wrong with ``statements``."""
+    return models.all_problems(statements) + all_problems(statements)
+
+
 @pytest.fixture
-def make_lms(lrs: RalphLRS) -> Iterator[Callable[[Path], XapiLms]]:
-    """Start test LMSs in front of the session's Ralph; all stopped at the end."""
+def make_lms(lrs: RalphLRS, ralph_models: RalphModels) -> Iterator[Callable[[Path], XapiLms]]:
+    """Start test LMSs in front of the session's Ralph; all stopped at the end.
+
+    At the end, every statement the browser sent to them (stored, refused or lost on the way) is checked
+    against Ralph's xAPI models and the xAPI 1.0.3 rules: a problem fails the test.
+    """
     started: list[XapiLms] = []
 
     def make(root: Path) -> XapiLms:
@@ -164,6 +174,8 @@ def make_lms(lrs: RalphLRS) -> Iterator[Callable[[Path], XapiLms]]:
     yield make
     for lms in started:
         lms.stop()
+    sent = [s for lms in started for s in lms.sent_statements()]
+    assert conformance_problems(sent, ralph_models) == []
 
 
 @pytest.fixture

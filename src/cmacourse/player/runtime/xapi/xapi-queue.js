@@ -284,8 +284,12 @@
       if (!tag || batch[batch.length - 1].id !== tag) return Promise.resolve(false);
       return this.send("GET", "statements", { statementId: tag }, undefined, null, READ_TIMEOUT_MS).then((r) => {
         if (r.status >= 500 || r.status === 429 || r.status === 408) return "retry";
-        // The statement itself, by its id; some LRSs answer an unknown id with 200 and an empty list.
-        try { return r.status === 200 && JSON.parse(r.text).id === tag; } catch (e) { return false; }
+        // The statement itself (xAPI); some LRSs answer with a StatementResult, and an unknown id with 200
+        // and an empty list.
+        try {
+          const found = r.status === 200 ? JSON.parse(r.text) : null;
+          return !!found && (found.id === tag || (Array.isArray(found.statements) && found.statements.some((s) => s && s.id === tag)));
+        } catch (e) { return false; }
       }, () => "retry");
     }
 
