@@ -9,8 +9,9 @@ forwarding the request to Ralph:
 - ``delay``: seconds of wait before forwarding (a slow LRS);
 - ``drop``: close the connection without an answer, ``"before"`` forwarding (nothing stored) or ``"after"``
   (stored, the answer lost);
-- ``prestore``: store the second statement of the batch on its own first, so that Ralph itself answers the
-  batch 409 (a statement id it holds already, as after a lost answer).
+- ``prestore``: store the first statement of the request on its own first (as if an earlier answer had been
+  lost); with ``answer=409`` the front then refuses the batch as a strict LRS does for a known id (Ralph
+  itself skips a statement it holds identically).
 """
 
 from __future__ import annotations

@@ -102,8 +102,8 @@ def cmi5_run(page: Page, lms: XapiLms, *, close: bool = True) -> tuple[Cmi5Launc
 
 
 CMI5_FAULTS: dict[str, Callable[[], list[Fault]]] = {
-    # A batch holding a statement the LRS has already: Ralph answers 409, the statements go one PUT each.
-    "409 for a batch with a known id": lambda: [Fault("known id", prestore=True, when=batches(2), times=1)],
+    # A batch holding a statement the LRS has already: 409 for the batch, the statements go one PUT each.
+    "409 for a batch with a known id": lambda: [Fault("known id", prestore=True, answer=409, when=batches(2), times=1)],
     "401 for 4 s": lambda: [Fault("401", answer=401, seconds=4, resources=("statements", "activities/state"))],
     "403 for 4 s": lambda: [Fault("403", answer=403, seconds=4, resources=("statements", "activities/state"))],
     "413 over 3000 bytes, 1 s answers": lambda: [Fault("413", answer=413, when=larger_than(BODY_LIMIT)),

@@ -263,14 +263,12 @@ class LmsHandler(QuietHandler):
             self.record(method, query, body, 0)
             self.close_connection = True
             return
+        if fault.prestore:
+            self.forward("POST", {}, json.dumps(statements_of(body)[:1]).encode())
         if fault.answer is not None:
             extra = {"Retry-After": str(fault.retry_after)} if fault.retry_after else None
             self.answer(method, query, body, fault.answer, json.dumps({"error": f"injected: {fault.name}"}).encode(), extra)
             return
-        if fault.prestore:
-            sent = statements_of(body)
-            if len(sent) > 1:
-                self.forward("POST", {}, json.dumps([sent[1]]).encode())
         status, answer = self.xapi(method, resource, query, body)
         if fault.drop == "after":
             self.record(method, query, body, 0)
