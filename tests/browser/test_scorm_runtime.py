@@ -19,8 +19,10 @@ BRANCHING = Path(__file__).resolve().parents[1] / "courses" / "scorm-branching"
 
 #: Per version: the API object, the scorm-again class and the names of its events.
 VERSIONS: dict[str, dict[str, str]] = {
-    "scorm12": {"api": "API", "cls": "Scorm12API", "init": "LMSInitialize", "term": "LMSFinish", "commit": "LMSCommit"},
-    "scorm2004": {"api": "API_1484_11", "cls": "Scorm2004API", "init": "Initialize", "term": "Terminate", "commit": "Commit"},
+    "scorm12": {"api": "API", "cls": "Scorm12API", "init": "LMSInitialize", "term": "LMSFinish", "commit": "LMSCommit",
+                "set": "LMSSetValue", "error": "LMSGetLastError", "refusals": {"LMSSetValue": "101", "LMSCommit": "101"}},
+    "scorm2004": {"api": "API_1484_11", "cls": "Scorm2004API", "init": "Initialize", "term": "Terminate", "commit": "Commit",
+                  "set": "SetValue", "error": "GetLastError", "refusals": {"SetValue": "351", "Commit": "391"}},
 }
 
 #: The LMS: scorm-again in the top window, the SCO below it in frames (or a popup), as an LMS launches it.
@@ -36,6 +38,23 @@ window.launch = function (version, preload, scoUrl, depth, popup) {
     window.calls[event] = 0;
     api.on(event, function () { window.calls[event] += 1; });
   });
+  // window.failing = "false" or "throw": SetValue and Commit refuse (general failure) or throw, until set back to null.
+  window.failing = null;
+  window.refused = 0;
+  var refusal = null;
+  Object.keys(names.refusals).forEach(function (name) {
+    var real = api[name].bind(api);
+    api[name] = function (a, b) {
+      refusal = null;
+      if (!window.failing) return real(a, b);
+      window.refused += 1;
+      if (window.failing === "throw") throw new Error("the LMS is unavailable");
+      refusal = names.refusals[name];
+      return "false";
+    };
+  });
+  var lastError = api[names.error].bind(api);
+  api[names.error] = function () { return refusal || lastError(); };
   window[names.api] = api;
   window.lms = api;
   var url = depth ? "nest.html?depth=" + depth + "&sco=" + encodeURIComponent(scoUrl) : scoUrl;
@@ -219,6 +238,77 @@ def test_scorm2004_session_is_recorded_by_the_lms(page: Any, lms_site: Callable[
     assert records[0]["objectives"]["0"]["id"] == "describe-role"
     assert records[0]["description"] == "Question q-link"
     assert calls(page) == {"Initialize": 1, "Commit": 2, "Terminate": 1}
+    assert frame.evaluate("() => window.logs") == []
+
+
+@pytest.mark.parametrize("version", sorted(VERSIONS))
+@pytest.mark.parametrize("failing", ["false", "throw"])
+def test_values_and_commits_an_lms_refuses_for_a_while_reach_it_later(page: Any, lms_site: Callable[[str], str], version: str,
+                                                                      failing: str) -> None:
+    """SetValue and Commit return false (general failure) or throw for a while: the learner's calls return at once and
+    quietly, and once the LMS accepts commits again everything reaches it, in order, before the session ends."""
+    frame = launch(page, lms_site(version), version)
+    drive(frame, "await a.start();")
+    page.evaluate("(mode) => { window.failing = mode; }", failing)
+    took = drive(frame, """
+        const t = performance.now();
+        for (const answer of arg.answers) a.answered(answer);
+        a.scored({raw: 6, min: 0, max: 7, scaled: 6 / 7});
+        a.saveState("v1|p:111|q:a,ac,f");
+        a.status({completed: true, passed: true});
+        a.bookmark("the-whole-pathway");
+        a.commit();
+        return performance.now() - t;
+    """, {"answers": ANSWERS})
+    assert took < 50
+    refused = page.evaluate("() => refused")
+    assert refused >= 2
+    page.wait_for_timeout(1500)  # the adapter tries again meanwhile, and is refused again
+    assert page.evaluate("() => refused") > refused
+    assert not cmi(page).get("suspend_data")
+    page.evaluate("() => { window.failing = null; }")
+    back = page.evaluate("() => performance.now()")
+    page.wait_for_function("() => lms.renderCMIToJSONObject().cmi.suspend_data === 'v1|p:111|q:a,ac,f'", timeout=20000)
+    recovered = (page.evaluate("() => performance.now()") - back) / 1000
+    drive(frame, "a.finish('normal');")
+    data = cmi(page)
+    records = [data["interactions"][str(n)] for n in range(len(ANSWERS))]
+    assert [r["id"] for r in records] == [a["id"] for a in ANSWERS]
+    assert [r["result"] for r in records] == ["correct", "incorrect", "incorrect", "correct", "correct", "correct", "correct"] \
+        if version == "scorm2004" else ["correct", "wrong", "wrong", "correct", "correct", "correct", "correct"]
+    if version == "scorm12":
+        assert (data["core"]["lesson_status"], data["core"]["lesson_location"], data["core"]["exit"]) == ("passed", "the-whole-pathway", "")
+        assert data["core"]["score"]["raw"] == "85.71"
+    else:
+        assert (data["completion_status"], data["success_status"], data["location"], data["exit"]) == (
+            "completed", "passed", "the-whole-pathway", "normal")
+        assert data["score"]["scaled"] == "0.8571"
+    assert calls(page)[VERSIONS[version]["term"]] == 1
+    logs = frame.evaluate("() => window.logs")
+    assert any("kept for the next commit" in m for m in logs) and not any("lost" in m for m in logs)
+    print(f"\n[{version}, LMS {failing}] {refused} refused calls; data in the LMS {recovered:.2f} s after it accepted again")
+
+
+@pytest.mark.parametrize("version", sorted(VERSIONS))
+def test_attempts_used_up_end_the_launch_failed_with_a_normal_exit(page: Any, lms_site: Callable[[str], str], version: str) -> None:
+    """The player's end of a final exam with no attempt left: status completed and not passed, then a normal finish."""
+    frame = launch(page, lms_site(version), version)
+    drive(frame, """
+        await a.start();
+        a.status({completed: false, passed: null});
+        a.scored({raw: 2, min: 0, max: 7, scaled: 2 / 7});
+        a.status({completed: true, passed: false});
+        a.commit();
+        a.finish("normal");
+    """)
+    data = cmi(page)
+    if version == "scorm12":
+        assert (data["core"]["lesson_status"], data["core"]["exit"]) == ("failed", "")
+        assert data["core"]["score"]["raw"] == "28.57"
+    else:
+        assert (data["completion_status"], data["success_status"], data["exit"]) == ("completed", "failed", "normal")
+        assert data["score"]["scaled"] == "0.2857"
+    assert calls(page)[VERSIONS[version]["term"]] == 1
     assert frame.evaluate("() => window.logs") == []
 
 

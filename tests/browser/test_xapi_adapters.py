@@ -160,3 +160,39 @@ def test_cmi5_fetch_url_is_used_once(browser_pages: Callable[[], Page], make_lms
     assert any("error 1" in m for m in other.evaluate("window.logs"))
     assert len(lms.fetch_calls) == 2  # the first page once (not again on reload), the other browser once
     assert lrs.statements(registration=launch.registration, limit=0) == found
+
+
+def test_cmi5_attempts_used_up_send_failed_then_terminated(page: Page, make_lms: Callable[[Path], XapiLms],
+                                                           tmp_path: Path, lrs: RalphLRS) -> None:
+    """The player's end of a final exam with no attempt left (completed, not passed, a normal finish): failed, then
+    terminated, and no completed, since the learner has not completed the AU as cmi5 means it (9.3.3)."""
+    root = unpack(EVERY_TYPE, "cmi5", tmp_path)
+    (root / "contract.html").write_text(contract_page("cmi5"), encoding="utf-8")
+    lms = make_lms(root)
+    unit = au(root, "all-types")
+    launch = lms.cmi5_launch("contract.html", unit["publisher_id"], learner(), str(uuid.uuid4()),
+                             move_on=unit["move_on"], mastery=unit["mastery"])
+    page.goto(launch.url)
+    page.evaluate(START)
+    page.evaluate("""() => {
+        adapter.status({completed: false, passed: null});
+        adapter.scored({raw: 1, min: 0, max: 4, scaled: 0.25});
+        adapter.status({completed: true, passed: false});
+        adapter.finish("normal");
+    }""")
+    found = au_only(session_statements(lrs, launch.registration))
+    assert verbs(found) == ["initialized", "failed", "terminated"]
+    assert found[1]["result"]["success"] is False and found[1]["result"]["score"]["scaled"] == 0.25
+    assert cmi5_session_problems(found, activity_id=launch.activity_id, publisher_id=launch.publisher_id,
+                                 registration=launch.registration, session_id=launch.session_id, mastery=unit["mastery"]) == []
+
+
+def test_ralph_models_refuse_empty_values_that_the_adapters_leave_out(ralph_models: RalphModels) -> None:
+    """The checker the browser tests use fails where Ralph's models do: an empty contextActivities is refused."""
+    statement = {"id": str(uuid.uuid4()), "actor": {"objectType": "Agent", "mbox": "mailto:a@example.org"},
+                 "verb": {"id": "http://adlnet.gov/expapi/verbs/initialized", "display": {"en-US": "initialized"}},
+                 "object": {"objectType": "Activity", "id": "https://example.org/course"},
+                 "context": {"contextActivities": {}}, "timestamp": "2026-01-01T00:00:00.000Z"}
+    assert any("empty values" in p for p in ralph_models.problems(statement))
+    del statement["context"]
+    assert ralph_models.problems(statement) == []
