@@ -7,11 +7,6 @@
   const TEXT_LIMIT = 255;       // CMIString255 / CMIFeedback / CMIIdentifier
   const SOURCES = "0123456789abcdefghijklmnopqrstuvwxyz";  // single characters of 1.2 response formats
   const TARGETS = "abcdefghijklmnopqrstuvwxyz0123456789";
-  const TYPES = {
-    single_choice: "choice", multiple_response: "choice", true_false: "true-false",
-    matching: "matching", ordering: "sequencing", fill_blank: "fill-in", numeric: "numeric"
-  };
-
   /* CMITimespan: HHHH:MM:SS.SS, hours from two to four digits. */
   function timespan(ms) {
     const cs = Math.min(Math.max(0, Math.round((ms || 0) / 10)), 9999 * 360000 + 359999);
@@ -97,29 +92,22 @@
     // "" is a normal exit; "suspend" keeps the attempt open for resume (RTE 3.4.2.1.5).
     exitValue: (exit) => (exit === "normal" ? "" : "suspend"),
     begin(session) {
-      session.interactions = session.get("cmi.interactions._children") !== "";
+      session.interactionsRecorded = session.get("cmi.interactions._children") !== "";
       session.next = parseInt(session.get("cmi.interactions._count"), 10) || 0;
-      session.indexOf = {};
       const status = session.get("cmi.core.lesson_status");
       if (status === "not attempted" || status === "") session.set("cmi.core.lesson_status", statusOf({ completed: false, passed: null }, session.mode), true);
     },
-    answered(session, answer) {
-      if (!session.interactions) return;
-      const type = answer.interactionType || TYPES[answer.type], id = identifier(answer.id);
-      if (!type || !id) { session.log("interaction " + answer.id + " of type " + answer.type + " cannot be recorded"); return; }
-      // 1.2 interactions are write-only journal entries: a re-answer updates the entry this page made.
-      if (!(id in session.indexOf)) session.indexOf[id] = session.next++;
-      const base = "cmi.interactions." + session.indexOf[id] + ".";
-      session.set(base + "id", id);
-      (answer.objectiveIds || []).forEach((objective, m) => session.set(base + "objectives." + m + ".id", identifier(objective)));
-      session.set(base + "time", clock(answer.timestamp));
-      session.set(base + "type", type);
-      const values = responses(answer);
-      values[1].forEach((p, m) => session.set(base + "correct_responses." + m + ".pattern", p));
-      session.set(base + "weighting", S.decimal(answer.maxPoints));
-      session.set(base + "student_response", values[0]);
-      session.set(base + "result", answer.result === "correct" ? "correct" : "wrong");
-      session.set(base + "latency", timespan(answer.latencyMs));
+    // 1.2 interactions are write-only journal entries: the whole record is written at every answer.
+    interactions: {
+      id: identifier,
+      responses,
+      maxPatterns: (type) => (type === "fill-in" ? 10 : 1),
+      rewrite: true,
+      time: "time",
+      clock,
+      response: "student_response",
+      wrong: "wrong",
+      description: null
     },
     scored(session, scaled) {
       // 1.2 scores are 0-100 (RTE 3.4.2.2.2), which is also what Moodle's grade and masteryscore compare.

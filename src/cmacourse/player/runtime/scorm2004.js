@@ -5,10 +5,6 @@
 
   const S = window.cmaScorm;
   const STRING_LIMIT = 250;     // localized_string_type(250), short identifiers
-  const TYPES = {
-    single_choice: "choice", multiple_response: "choice", true_false: "true-false",
-    matching: "matching", ordering: "sequencing", fill_blank: "fill-in", numeric: "numeric"
-  };
   const MAX_PATTERNS = { "fill-in": 5 };  // correct_responses SPM per type (RTE 4.2.9.1); 1 for the others
 
   /* timeinterval (second,10,2): an ISO 8601 duration such as PT1H2M3.45S. */
@@ -84,32 +80,22 @@
     begin(session) {
       // The interactions an earlier session recorded, by id, so a re-answer updates its own record.
       session.next = parseInt(session.get("cmi.interactions._count"), 10) || 0;
-      session.indexOf = {};
       for (let n = 0; n < session.next; n++) session.indexOf[session.get("cmi.interactions." + n + ".id")] = n;
       const completion = session.get("cmi.completion_status");
       if (completion === "not attempted" || completion === "unknown" || completion === "") {
         session.set("cmi.completion_status", "incomplete", true);
       }
     },
-    answered(session, answer) {
-      const type = answer.interactionType || TYPES[answer.type], id = plain(answer.id, 4000);
-      if (!type || !id) { session.log("interaction " + answer.id + " of type " + answer.type + " cannot be recorded"); return; }
-      const fresh = !(id in session.indexOf);
-      if (fresh) session.indexOf[id] = session.next++;
-      const base = "cmi.interactions." + session.indexOf[id] + ".";
-      if (fresh) {
-        // id first and type before any response: the LMS checks responses against the type (RTE 4.2.9).
-        session.set(base + "id", id);
-        session.set(base + "type", type);
-        (answer.objectiveIds || []).forEach((objective, m) => session.set(base + "objectives." + m + ".id", plain(objective, 4000) || null));
-        responses(answer)[1].slice(0, MAX_PATTERNS[type] || 1).forEach((p, m) => session.set(base + "correct_responses." + m + ".pattern", p));
-        session.set(base + "weighting", S.decimal(answer.maxPoints));
-        if (answer.description) session.set(base + "description", plain(answer.description));
-      }
-      session.set(base + "timestamp", timestamp(answer.timestamp));
-      session.set(base + "learner_response", responses(answer)[0]);
-      session.set(base + "result", answer.result === "correct" ? "correct" : "incorrect");
-      session.set(base + "latency", duration(answer.latencyMs));
+    interactions: {
+      id: (text) => plain(text, 4000) || null,
+      responses,
+      maxPatterns: (type) => MAX_PATTERNS[type] || 1,
+      rewrite: false,
+      time: "timestamp",
+      clock: timestamp,
+      response: "learner_response",
+      wrong: "incorrect",
+      description: (text) => plain(text)
     },
     scored(session, scaled) {
       // raw on 0-100 like 1.2: Moodle grades SCORM 2004 on cmi.score.raw against a maximum grade of 100.

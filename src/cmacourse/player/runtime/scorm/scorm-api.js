@@ -5,6 +5,10 @@
   "use strict";
 
   const RETRY_MS = [1000, 2000, 4000, 8000, 15000];  // commits the LMS refused are tried again, this often
+  const TYPES = {
+    single_choice: "choice", multiple_response: "choice", true_false: "true-false",
+    matching: "matching", ordering: "sequencing", fill_blank: "fill-in", numeric: "numeric"
+  };
   const UNTRACKED = { state: null, bookmark: null, mode: "normal", learnerName: null };
 
   function read(win, name) {
@@ -63,8 +67,12 @@
      mode, location, suspend, learnerName, entry, sessionTime, exit), and gives ``stateLimit``,
      ``locationLimit``, ``quietError`` (a GetValue error code that only means "no value yet"), ``transient``
      (the error codes of a refusal that may pass: "0" for none given, the general failures),
-     ``sessionTime(ms)``, ``exitValue(exit)``, ``begin(session)``, ``answered(session, answer)``,
-     ``scored(session, scaled)`` and ``status(session, status)``. */
+     ``sessionTime(ms)`` (also an interaction's latency), ``exitValue(exit)``, ``begin(session)`` (which
+     sets ``session.next``, the next interaction index, ``session.indexOf``, the index of each
+     interaction id already recorded, and ``session.interactionsRecorded`` false when the LMS keeps none),
+     ``scored(session, scaled)``, ``status(session, status)`` and ``interactions``: {id(text), responses(answer) -> [response, [patterns]],
+     maxPatterns(type), rewrite (write the whole record at every answer), time, clock(timestamp),
+     response, wrong, description(text) or null}. */
   class Session {
     constructor(api, d, log) {
       this.api = api;
@@ -80,6 +88,9 @@
       this.dirty = false;
       this.retries = 0;
       this.retryTimer = null;
+      this.next = 0;
+      this.indexOf = {};
+      this.interactionsRecorded = true;
     }
 
     call(name, a, b) {
@@ -186,6 +197,32 @@
       if (this.call("terminate", "") !== "true") this.failed(this.d.calls.terminate);
     }
 
+    /* An interaction record (1.2 RTE 3.4.2.7, 2004 RTE 4.2.9): its definition, then the learner's latest
+       answer; a re-answer updates the record of the same id. */
+    answered(answer) {
+      const r = this.d.interactions;
+      if (!this.interactionsRecorded) return;
+      const type = answer.interactionType || TYPES[answer.type], id = r.id(answer.id);
+      if (!type || !id) { this.log("interaction " + answer.id + " of type " + answer.type + " cannot be recorded"); return; }
+      const fresh = !(id in this.indexOf);
+      if (fresh) this.indexOf[id] = this.next++;
+      const base = "cmi.interactions." + this.indexOf[id] + ".";
+      const [response, patterns] = r.responses(answer);
+      if (fresh || r.rewrite) {
+        // id first and type before any response: the LMS checks responses against the type (RTE 4.2.9).
+        this.set(base + "id", id);
+        this.set(base + "type", type);
+        (answer.objectiveIds || []).forEach((objective, m) => this.set(base + "objectives." + m + ".id", r.id(objective)));
+        patterns.slice(0, r.maxPatterns(type)).forEach((p, m) => this.set(base + "correct_responses." + m + ".pattern", p));
+        this.set(base + "weighting", decimal(answer.maxPoints));
+        if (r.description && answer.description) this.set(base + "description", r.description(answer.description));
+      }
+      this.set(base + r.time, r.clock(answer.timestamp));
+      this.set(base + r.response, response);
+      this.set(base + "result", answer.result === "correct" ? "correct" : r.wrong);
+      this.set(base + "latency", this.d.sessionTime(answer.latencyMs));
+    }
+
     start() {
       if (this.call("initialize", "") !== "true") {
         this.failed(this.d.calls.initialize);
@@ -226,7 +263,7 @@
           if (String(pageId).length <= d.locationLimit) this.set(e.location, pageId, true);
           else this.log("bookmark " + pageId + " is longer than " + d.locationLimit + " characters");
         }),
-        answered: guard("answered", (answer) => d.answered(this, answer)),
+        answered: guard("answered", (answer) => this.answered(answer)),
         scored: guard("scored", (score) => {
           const scaled = scaledOf(score);
           if (scaled != null) d.scored(this, scaled);
