@@ -718,3 +718,35 @@ def test_exit_button_records_normal_after_completing_and_suspend_mid_course(page
     else:
         assert (data["completion_status"], data["success_status"]) == ("completed", "passed")
     assert page_errors == []
+
+
+@pytest.mark.parametrize("version", sorted(VERSIONS))
+def test_flagship_learner_goes_on_while_the_lms_refuses_and_the_data_arrives_later(page: Any, page_errors: list[str],
+                                                                                   version: str,
+                                                                                   flagship_site: Callable[[str], str]) -> None:
+    """SetValue and Commit fail while the learner takes Step 1: nothing stops them or shows an error, and once the
+    LMS accepts commits again the answers, the bookmark and the state reach it."""
+    from cmacourse import load_course
+
+    course = load_course(FLAGSHIP)
+    frame = launch_package(page, flagship_site(version), version)
+    page.evaluate("() => { window.failing = 'false'; }")
+    check = course.modules[0].assessments[0]
+    taken = walk(frame, course, set(), stop_at=course.modules[1].pages[0].id)
+    assert list(taken) == [check.id]
+    state = frame.evaluate("() => cmaPlayer.snapshot().state")
+    held = cmi(page)
+    assert page.evaluate("() => refused") > 0
+    assert held["suspend_data"] != state and "0" not in held["interactions"]
+    shown = frame.evaluate("() => document.body.innerText")
+    assert "error" not in shown.lower() and "could not" not in shown.lower()
+    page.evaluate("() => { window.failing = null; }")
+    page.wait_for_function("(state) => lms.renderCMIToJSONObject().cmi.suspend_data === state", arg=state, timeout=20000)
+    close(page, version)
+    data = cmi(page)
+    records = [data["interactions"][str(n)] for n in range(len(check.questions))]
+    assert [r["id"] for r in records] == [q.id for q in check.questions]
+    location = data["core"]["lesson_location"] if version == "scorm12" else data["location"]
+    assert location == course.modules[1].pages[0].id
+    assert data["suspend_data"] == state
+    assert page_errors == []
