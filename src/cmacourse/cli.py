@@ -41,14 +41,14 @@ def build_parser() -> argparse.ArgumentParser:
     build = commands.add_parser("build", help="export a course as a package for an LMS")
     build.add_argument("path", nargs="?", default=DEFAULT_PATH, help=f"the course folder (default: {DEFAULT_PATH})")
     build.add_argument("--format", "-f", dest="format", required=True, metavar="ID", help="a format id from 'cmacourse formats', or 'all'")
-    build.add_argument("--out", "-o", required=True, metavar="DIR", help="the folder to write packages into")
+    build.add_argument("--out", "-o", required=True, type=_folder, metavar="DIR", help="the folder to write packages into")
     build.add_argument("--option", "-O", action="append", default=[], metavar="KEY=VALUE",
                        help="a format option, e.g. -O sco=module (repeatable; 'cmacourse formats' lists each format's options)")
     build.set_defaults(handler=_build)
 
     preview = commands.add_parser("preview", help="serve the course on 127.0.0.1 and rebuild it when a file changes")
     preview.add_argument("path", nargs="?", default=DEFAULT_PATH, help=f"the course folder (default: {DEFAULT_PATH})")
-    preview.add_argument("--port", type=int, default=8000,
+    preview.add_argument("--port", type=_port, default=8000,
                          help="the port to listen on (default: 8000; a taken port gives the next free one; 0 picks any)")
     preview.add_argument("--no-browser", action="store_true", help="do not open a browser")
     preview.set_defaults(handler=_preview)
@@ -68,6 +68,23 @@ def build_parser() -> argparse.ArgumentParser:
     new_module.add_argument("--kind", default=None, help="the pathway step (default: the previous module's kind)")
     new_module.set_defaults(handler=_new_module)
     return parser
+
+
+def _folder(text: str) -> str:
+    # An empty value is an unset variable in a script (`--out "$OUT"`), not a wish to write into ".".
+    if not text.strip():
+        raise argparse.ArgumentTypeError("an empty folder name; give the folder to write into, e.g. --out dist")
+    return text
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a port: use 1 to 65535, or 0 for any free one")
+    return port
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -20,7 +20,7 @@ from urllib.parse import unquote, urlsplit
 
 import watchfiles
 
-from .errors import CmaCourseError, UsageError, problems_as_typed
+from .errors import CmaCourseError, OutputError, UsageError, problems_as_typed
 from .hints import shown_path
 from .loading import course_root, read_course
 from .packaging import PackageWriter
@@ -74,6 +74,8 @@ class PreviewSite:
                 self.course_id, self.title = course.id, course.title
         except CmaCourseError as exc:
             problems = typed = [str(exc)]
+        except OSError as exc:  # the temporary folder is full or gone: say where, keep serving
+            problems = typed = [str(OutputError.from_os_error(exc, target))]
         except Exception:  # noqa: BLE001 - a bug must not stop the preview; the author sees it in the browser
             problems = typed = ["cmacourse failed while building the preview:\n" + traceback.format_exc()]
         with self.lock:
