@@ -8,6 +8,7 @@ and ``formats`` no export format). That is why the handlers import inside their 
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 from collections.abc import Sequence
@@ -93,9 +94,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     from .errors import CmaCourseError, InvalidCourseError
 
+    try:
+        os.getcwd()
+    except OSError:
+        print("cmacourse: the current folder no longer exists (deleted or moved); cd into a folder and run again", file=sys.stderr)
+        return 2
     previous = signal.signal(signal.SIGTERM, _terminate)
     try:
-        return int(args.handler(args))
+        status = int(args.handler(args))
+        sys.stdout.flush()  # a full disk or a closed pipe shows here, not as a lost write at exit
+        return status
+    except BrokenPipeError:
+        # The reader stopped reading (`cmacourse validate | head -1`): end quietly with the status of a
+        # process that SIGPIPE stopped, as other command-line tools do, not with a traceback.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 128 + signal.SIGPIPE
     except InvalidCourseError as exc:
         _print_problems(_typed(exc.problems, args))
         return 1
@@ -126,8 +139,9 @@ def _terminate(signum: int, frame: Any) -> NoReturn:
 def _os_error_text(exc: OSError) -> str:
     from .hints import shown_path
 
-    where = shown_path(exc.filename) if isinstance(exc.filename, str) else "a file"
-    return f"cannot use {where}: {exc.strerror or exc}; check the path and its permissions"
+    if not isinstance(exc.filename, str):
+        return f"cannot write the output: {exc.strerror or exc}; check where it goes (a full disk, a closed terminal)"
+    return f"cannot use {shown_path(exc.filename)}: {exc.strerror or exc}; check the path and its permissions"
 
 
 def _typed(problems: Sequence[Problem], args: argparse.Namespace) -> list[Problem]:
