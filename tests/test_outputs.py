@@ -230,3 +230,23 @@ def test_a_reader_that_stops_early(tmp_path: Path) -> None:
                             shell=True, executable="bash", capture_output=True, text=True, timeout=60)
     assert len(result.stdout) == 1 and result.stderr == ""
     assert result.returncode == 128 + signal.SIGPIPE
+
+
+def test_a_build_waits_for_the_one_holding_the_folder(course: Path, tmp_path: Path) -> None:
+    """While another build holds the output folder, a build says it is waiting, writes nothing, then publishes."""
+    import fcntl
+
+    out = tmp_path / "out"
+    out.mkdir()
+    holder = os.open(out, os.O_RDONLY)
+    fcntl.flock(holder, fcntl.LOCK_EX)
+    try:
+        waiting = subprocess.Popen([CMACOURSE, "build", "course_content", "--format", "scorm12", "--out", "out"],
+                                   cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        assert waiting.stderr is not None
+        assert waiting.stderr.readline() == "cmacourse: waiting for another build into out to finish\n"
+        assert list(out.iterdir()) == [] and waiting.poll() is None
+    finally:
+        os.close(holder)
+    assert waiting.wait(timeout=60) == 0
+    assert [p.name for p in out.iterdir()] == ["mini-scorm12.zip"]
