@@ -14,6 +14,9 @@
   const LONGEST_WAIT_MS = 60000;  // a Retry-After longer than this is not believed
   const TIMEOUT_MS = 15000;       // a request that hangs longer counts as a network failure and is retried
   const READ_TIMEOUT_MS = 6000;
+  // A request another page sent as it went away (a reload) may still be on its way to the LRS: its
+  // statements are looked up only once it has had this long to arrive.
+  const SETTLE_MS = 3000;
   // Answers that say "not now": the same request may succeed later (credentials renewed, load gone).
   const TRANSIENT = [401, 403, 408, 429];
 
@@ -86,9 +89,9 @@
     }
   }
 
-  /* An operation waits in the queue as {k: "s", id, s: statement, t?} or {k: "d", id, q, p, b} (a state
-     document). ``t`` is set before a statement is sent and names the last statement of the request that
-     carried it: a request is stored whole or not at all (xAPI Communication 2.1.2), so when the page never
+  /* An operation waits in the queue as {k: "s", id, s: statement, t?, pg?, at?} or {k: "d", id, q, p, b}
+     (a state document). ``t`` is set before a statement is sent (with the page that sent it and when) and
+     names the last statement of the request that carried it: a request is stored whole or not at all (xAPI Communication 2.1.2), so when the page never
      learnt the answer, one GET of that statement tells whether the whole request needs sending again. */
   class Client {
     /* options: endpoint, auth (the Authorization value), key (what the queue is kept under), log. */
@@ -104,6 +107,7 @@
       this.failures = 0;
       this.refusedAuth = false;   // 401/403 seen and not yet logged as over
       this.parked = false;        // the page is going away: only the keepalive request sends
+      this.page = uuid();         // which page tagged a request (see ``t``)
       window.addEventListener("online", () => this.retryNow());
       window.addEventListener("pageshow", (event) => {
         if (event.persisted) { this.parked = false; this.kick(); }  // back from the back-forward cache
@@ -251,8 +255,17 @@
     /* Persist, before the request goes, which request carries these statements (see ``t`` above). */
     tag(batch) {
       const last = batch[batch.length - 1].id;
-      this.store.update(new Set(batch.map((op) => op.id)), (op) => Object.assign({}, op, { t: last }));
-      batch.forEach((op) => { op.t = last; });
+      const mark = { t: last, pg: this.page, at: Date.now() };
+      this.store.update(new Set(batch.map((op) => op.id)), (op) => Object.assign({}, op, mark));
+      batch.forEach((op) => Object.assign(op, mark));
+    }
+
+    /* The LRS answered without storing (a 4xx other than 409): nothing about these statements is in doubt. */
+    untag(batch, response) {
+      if (response.status < 400 || response.status >= 500 || response.status === 409) return;
+      const clear = (op) => { const out = Object.assign({}, op); delete out.t; delete out.pg; delete out.at; return out; };
+      this.store.update(new Set(batch.map((op) => op.id)), clear);
+      batch.forEach((op) => { delete op.t; delete op.pg; delete op.at; });
     }
 
     /* Deliver ``batch`` and take from the queue what the LRS holds or has refused for good.
@@ -280,9 +293,10 @@
        say now. Anything but a clear answer (a 401 or 403 for reading, say) is false: the statements are
        POSTed again, and an LRS that holds some answers 409, which the PUTs of ``oneByOne`` then settle. */
     stored(batch) {
-      const tag = batch[0].t;
-      if (!tag || batch[batch.length - 1].id !== tag) return Promise.resolve(false);
-      return this.send("GET", "statements", { statementId: tag }, undefined, null, READ_TIMEOUT_MS).then((r) => {
+      const tag = batch[0].t, last = batch[batch.length - 1];
+      if (!tag || last.id !== tag) return Promise.resolve(false);
+      const settle = last.pg === this.page ? 0 : Math.max(0, (last.at || 0) + SETTLE_MS - Date.now());
+      return pause(Math.min(settle, SETTLE_MS)).then(() => this.send("GET", "statements", { statementId: tag }, undefined, null, READ_TIMEOUT_MS)).then((r) => {
         if (r.status >= 500 || r.status === 429 || r.status === 408) return "retry";
         // The statement itself (xAPI); some LRSs answer with a StatementResult, and an unknown id with 200
         // and an empty list.
@@ -297,6 +311,7 @@
       this.tag(batch);
       const body = JSON.stringify(batch.map((op) => op.s));
       return this.send("POST", "statements", null, body, "application/json").then((r) => {
+        this.untag(batch, r);
         if (r.ok) {
           this.accepted();
           this.remove(batch);
@@ -326,7 +341,7 @@
       const op = batch[i];
       this.tag([op]);
       return this.send("PUT", "statements", { statementId: op.id }, JSON.stringify(op.s), "application/json")
-        .then((r) => this.verdict(r, "statement " + op.id), () => ({ retry: true }))
+        .then((r) => { this.untag([op], r); return this.verdict(r, "statement " + op.id); }, () => ({ retry: true }))
         .then((outcome) => {
           if (outcome.retry) return outcome;
           this.remove([op]);
@@ -364,7 +379,9 @@
 
     /* The page is going away: what waits and no request carries yet leaves in one keepalive request, and
        the newest state document in another. Nothing else is sent from this page; what the LRS has not
-       acknowledged stays queued, tagged, and the next launch asks the LRS before sending it again. */
+       acknowledged stays queued, tagged, and the next launch asks the LRS before sending it again. A
+       statement an earlier request may have delivered (tagged) is not sent blindly: it and what follows
+       it wait for a page that can ask the LRS first. */
     flushKeepalive() {
       this.parked = true;
       if (this.timer) { clearTimeout(this.timer); this.timer = null; }
@@ -373,6 +390,7 @@
       let size = 0;
       for (const op of ops) {
         if (op.k !== "s") continue;
+        if (op.t) break;
         size += bytes(JSON.stringify(op.s));
         if (statements.length && size > BATCH_BYTES) break;  // the rest keeps its order for the next launch
         statements.push(op);
