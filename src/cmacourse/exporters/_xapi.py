@@ -13,10 +13,10 @@ import attrs
 
 from ..errors import UsageError
 from ..model import Course, GlossaryTerm
-from ..numbers import number_text
 from ..player.data import script_json
 from ..player.rendering import MarkdownRenderer
-from ..questions import FillBlank, Matching, Numeric, Ordering, Question, SingleChoice, TrueFalse
+from ..interactions import interaction
+from ..questions import Question
 
 #: The base IRI when neither ``-O base_iri=`` nor ``base_iri`` in course.yaml gives one. The reserved
 #: ``.invalid`` domain (RFC 2606) keeps it stable per course id while showing that nobody owns it.
@@ -126,61 +126,16 @@ def _components(pairs: Iterable[tuple[str, str]], course: Course) -> list[dict[s
     return [{"id": cid, "description": lang_map(course, text)} for cid, text in pairs]
 
 
-@functools.singledispatch
-def interaction(question: Question, course: Course) -> dict[str, Any]:
-    """The interaction part of a question's activity definition, correctResponsesPattern in xAPI 1.0.3 syntax.
-
-    One writer a question type (``interaction.register``); a type with none is described as its
-    ``fallback()``, or as ``other`` with no pattern, so that the LRS still gets the prompt.
-    """
-    fallback = question.fallback()
-    return interaction(fallback, course) if fallback is not None else {"interactionType": "other"}
-
-
-@interaction.register
-def _choice(question: SingleChoice, course: Course) -> dict[str, Any]:
-    # Multiple response too: "[,]" joins every correct option.
-    correct = "[,]".join(o.id for o in question.options if o.correct)
-    return {"interactionType": "choice", "correctResponsesPattern": [correct],
-            "choices": _components(((o.id, o.text) for o in question.options), course)}
-
-
-@interaction.register
-def _true_false(question: TrueFalse, course: Course) -> dict[str, Any]:
-    return {"interactionType": "true-false", "correctResponsesPattern": ["true" if question.answer else "false"]}
-
-
-@interaction.register
-def _matching(question: Matching, course: Course) -> dict[str, Any]:
-    # Component ids are the player's: 0-based positions of the prompts and of its target list.
-    return {"interactionType": "matching",
-            "correctResponsesPattern": ["[,]".join(f"{i}[.]{i}" for i in range(len(question.pairs)))],
-            "source": _components(((str(i), p.prompt) for i, p in enumerate(question.pairs)), course),
-            "target": _components(((str(i), text) for i, text in enumerate(question.targets)), course)}
-
-
-@interaction.register
-def _ordering(question: Ordering, course: Course) -> dict[str, Any]:
-    ids = [question.item_id(i) for i in range(len(question.items))]
-    return {"interactionType": "sequencing", "correctResponsesPattern": ["[,]".join(ids)],
-            "choices": _components(zip(ids, question.items), course)}
-
-
-@interaction.register
-def _fill_blank(question: FillBlank, course: Course) -> dict[str, Any]:
-    prefix = "{case_matters=true}" if question.case_sensitive else ""
-    return {"interactionType": "fill-in", "correctResponsesPattern": [prefix + a for a in question.answers]}
-
-
-@interaction.register
-def _numeric(question: Numeric, course: Course) -> dict[str, Any]:
-    if question.tolerance:
-        low = Decimal(str(question.answer)) - Decimal(str(question.tolerance))
-        high = Decimal(str(question.answer)) + Decimal(str(question.tolerance))
-        pattern = f"{number_text(low)}[:]{number_text(high)}"
-    else:
-        pattern = number_text(question.answer)
-    return {"interactionType": "numeric", "correctResponsesPattern": [pattern]}
+def interaction_fields(question: Question, course: Course) -> dict[str, Any]:
+    """The interaction part of a question's activity definition (``cmacourse.interactions``), texts as language maps."""
+    found = interaction(question)
+    fields: dict[str, Any] = {"interactionType": found.type}
+    if found.patterns:
+        fields["correctResponsesPattern"] = list(found.patterns)
+    for name in ("choices", "source", "target"):
+        if getattr(found, name):
+            fields[name] = _components(getattr(found, name), course)
+    return fields
 
 
 def definition(kind: str, course: Course, name: str, description: str | None = None) -> dict[str, Any]:
@@ -200,7 +155,7 @@ def activities(course: Course, iris: Iris) -> dict[str, Any]:
     assessments = {a.id: entry(iris.assessment(a.id), definition("assessment", course, a.title, a.introduction))
                    for a in course.assessments}
     questions = {
-        q.id: entry(iris.question(q.id), {**definition("question", course, q.prompt), **interaction(q, course)},
+        q.id: entry(iris.question(q.id), {**definition("question", course, q.prompt), **interaction_fields(q, course)},
                     assessment=a.id, objectives=[iris.objective(o) for o in q.objectives])
         for a, q in course.questions()
     }

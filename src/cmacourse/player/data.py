@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from ..interactions import interaction
 from ..model import Course
 from ..questions import Assessment, Question, player_question
 from .layout import LaunchLayout
@@ -88,7 +89,9 @@ def question_data(question: Question, renderer: MarkdownRenderer) -> dict[str, A
     """
     played = player_question(question)
     slot = played.answer_slot()
+    recorded = interaction(played)
     return {"id": question.id, "type": played.type_name, "points": played.points if played.scored else 0,
             "scored": played.scored, "objectives": list(question.objectives), "text": renderer.plain(question.prompt),
             "slot": {"codec": slot.codec, "size": slot.size, "places": slot.places},
+            "interaction": {"type": recorded.type, "pattern": list(recorded.patterns)},
             **played.player_data(renderer.plain)}

@@ -177,8 +177,11 @@
   /** Put a saved response back into the form. */
   function show(item, q, response) { entry(q).show(item, q, response); }
   function grade(q, response) { return entry(q).grade(q, response); }
-  /** The standard-neutral fields of the adapters' answer: response, correctPattern, choices (docs/tracking-adapters.md). */
-  function describe(q, response) { return entry(q).describe(q, response); }
+  /** The standard-neutral fields of the adapters' answer: response, correctPattern, choices, and the interaction
+   * type and correct-response patterns in SCORM 2004 / xAPI syntax (docs/tracking-adapters.md). */
+  function describe(q, response) {
+    return Object.assign({interaction: q.interaction.type, pattern: q.interaction.pattern}, entry(q).describe(q, response));
+  }
   /** Mark the learner's choices right or wrong; with ``reveal``, also the right answers they missed.
    * Returns the feedback keys to show ("o2", "correct", "incorrect"). */
   function mark(item, q, response, correct, reveal) { return entry(q).mark(item, q, response, correct, reveal); }
