@@ -93,6 +93,19 @@ def test_plugin_exporter_builds(plugin_path: Path, flagship_dir: Path, tmp_path:
     assert int(written.read_text()) > 1000
 
 
+def test_plugin_exporter_declares_its_options(plugin_path: Path, flagship_dir: Path, tmp_path: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    """A plugin's declared options are listed by `formats`, reach its exporter typed, and unknown keys are refused as for built-ins."""
+    install_distribution(plugin_path, "acme-wordcount", {EXPORTERS_GROUP: {"wordcount": "acme_wordcount:WordCountExporter"}}, PLUGIN_MODULE)
+    assert main(["formats"]) == 0
+    assert "-O per=course|page  one count for the course, or one line per page (default: course)" in capsys.readouterr().out
+    out = tmp_path / "out"
+    assert main(["build", str(flagship_dir), "--format", "wordcount", "--out", str(out), "-O", "per=PAGE"]) == 0
+    assert len((out / "cma-pathway-wordcount.txt").read_text().splitlines()) > 20
+    assert main(["build", str(flagship_dir), "--format", "wordcount", "--out", str(out), "-O", "pre=page"]) == 2
+    assert capsys.readouterr().err.strip().endswith("the wordcount format has no option 'pre'; did you mean 'per'? its options: per")
+
+
 def test_listing_does_not_import(plugin_path: Path) -> None:
     """Names are listed from entry point metadata alone: a broken module does not break the list."""
     install_distribution(plugin_path, "acme-broken", {EXPORTERS_GROUP: {"broken": "acme_broken:Nothing"}}, "raise ImportError('boom')\n")

@@ -15,7 +15,8 @@ from ..packaging import Layout, PackageWriter
 from ..plugins import EXPORTERS_GROUP, Registry
 from .options import Option, parse_options
 
-__all__ = ["BUILTIN_EXPORTERS", "Exporter", "Option", "declaration", "export", "exporters", "output_name", "output_path"]
+__all__ = ["BUILTIN_EXPORTERS", "Declaration", "Exporter", "Option", "declaration", "export", "exporters", "output_name",
+           "output_path", "render_package"]
 
 
 @attrs.frozen
