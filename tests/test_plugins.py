@@ -15,18 +15,21 @@ from cmacourse.plugins import BLOCKS_GROUP, EXPORTERS_GROUP, blocks
 
 PLUGIN_MODULE = '''
 from cmacourse.blocks import Block
-from cmacourse.exporters import Exporter
+from cmacourse.exporters import Exporter, Option
 import attrs
 from typing import ClassVar
 
 class WordCountExporter(Exporter):
     name = "wordcount"
     description = "Counts the words of every page (a test plugin)."
+    declared_options = (Option("per", "choice", "one count for the course, or one line per page", default="course",
+                               choices=("course", "page")),)
     layout = "file"
     suffix = ".txt"
     def export(self, course, writer):
-        words = sum(len(b.text.split()) for m in course.modules for p in m.pages for b in p.blocks if hasattr(b, "text"))
-        writer.add("count.txt", f"{words}\\n")
+        counts = [len(b.text.split()) for m in course.modules for p in m.pages for b in p.blocks if hasattr(b, "text")]
+        per_page = self.options.get("per", "course") == "page"
+        writer.add("count.txt", "".join(f"{n}\\n" for n in counts) if per_page else f"{sum(counts)}\\n")
 
 class Misnamed(WordCountExporter):
     name = "something-else"
