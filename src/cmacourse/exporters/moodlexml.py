@@ -10,8 +10,9 @@ from typing import Any, ClassVar
 from lxml import etree
 
 from ..errors import BuildError, UsageError
+from ..coursefiles import read_media
 from ..model import Course
-from ..player.rendering import asset_path
+from ..player.rendering import asset_path, asset_url
 from ..questions import FillBlank, Matching, MultipleResponse, Numeric, Ordering, Question, SingleChoice, TrueFalse
 from . import Exporter
 from ._package import Layout, PackageWriter
@@ -154,12 +155,9 @@ class _Question:
         _text(node, html)
         for path in sorted(self.texts.media):
             target = asset_path(path)
-            if FILE_TOKEN + target not in html:
+            if FILE_TOKEN + asset_url(path) not in html:
                 continue
-            try:
-                data = (self.course.root / path).read_bytes()
-            except OSError as exc:
-                raise BuildError(f"cannot read media file {path}: {exc.strerror or exc}") from exc
+            data = read_media(self.course.root, path)
             file = etree.SubElement(node, "file", name=posixpath.basename(target),
                                     path=f"/{posixpath.dirname(target)}/", encoding="base64")
             file.text = base64.b64encode(data).decode("ascii")

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from importlib import resources
 from typing import TYPE_CHECKING
 
+from ..coursefiles import read_media
 from ..errors import BuildError
 from ..model import Course
 from .data import data_script
@@ -88,10 +89,7 @@ def render_player(course: Course, writer: PackageWriter, *, runtime: str, scope:
     for path, data in files.items():
         writer.add(path, data)
     for path in sorted(media):
-        try:
-            writer.add(asset_path(path), (course.root / path).read_bytes())
-        except OSError as exc:
-            raise BuildError(f"cannot read media file {path}: {exc.strerror or exc}") from exc
+        writer.add(asset_path(path), read_media(course.root, path))
     return tuple(layout.launch for layout in layouts)
 
 

@@ -1,0 +1,131 @@
+"""Checks on what a course's Markdown and blocks point at: images, glossary links, pasted HTML and the media files.
+
+Everything here reads the same Markdown tokens the formats render (:mod:`cmacourse.markdown`) and
+the same file resolver the formats read media through (:mod:`cmacourse.coursefiles`), so what
+validates also builds, and what builds was validated.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterable, Iterator
+
+import attrs
+
+from . import media
+from .coursefiles import MAX_MEDIA_BYTES, CourseFolder, NotRegularError, OutsideCourseError, TooLargeError, megabytes
+from .errors import Location, Problem, Severity
+from .jsonschemas import did_you_mean
+from .markdown import GLOSSARY_SCHEME, course_texts, html_alternative, raw_html, references
+from .model import Course
+from .sourcemap import SourceRef
+
+#: Stands for the media file as the author wrote it, in messages worked out once per file for every place that uses it.
+_WRITTEN = "{written}"
+#: How many findings inside one media file a message lists before it says "and N more".
+_SHOWN_FINDINGS = 3
+
+
+@attrs.frozen
+class _Use:
+    """One place a media file is used: the path as the author wrote it and where."""
+
+    written: str
+    ref: SourceRef | None
+    extra: str = ""
+    #: What the author calls it: ``image`` for one in Markdown, ``media file`` for a block's file.
+    noun: str = "media file"
+
+
+def content_problems(course: Course, complete: bool) -> Iterator[Problem]:
+    """Every problem with the images, links, HTML and media files of a course."""
+    uses: dict[str, list[_Use]] = {}
+    yield from _markdown(course, complete, uses)
+    for module in course.modules:
+        for page in module.pages:
+            for block in page.blocks:
+                for path, where in block.media():
+                    # Name the file as the author wrote it, relative to the page, not to the course.
+                    written = posixpath.relpath(path, posixpath.dirname(page.path) or ".")
+                    uses.setdefault(path, []).append(_Use(written, getattr(block, "source", None), where))
+    folder = CourseFolder(course.root)
+    for path, places in sorted(uses.items()):
+        found = _media_file(folder, path)
+        for place in places:
+            for code, message, hint in found:
+                yield _problem(code, message.replace(_WRITTEN, f"{place.noun} {place.written!r}"), place, hint=hint)
+    yield from _case_collisions(uses)
+
+
+def _problem(code: str, message: str, use: _Use, *, severity: Severity = "error", hint: str | None = None) -> Problem:
+    location = use.ref.location(use.extra) if use.ref else Location("course.yaml")
+    return Problem(code=code, message=message, location=location, severity=severity, hint=hint)
+
+
+def _markdown(course: Course, complete: bool, uses: dict[str, list[_Use]]) -> Iterator[Problem]:
+    # With a glossary that failed to load, every link would look unknown: check terms only when complete.
+    terms = sorted(t.id for t in course.glossary) if complete else None
+    for text in course_texts(course):
+        refs = references(text.text, text.referrer)
+        for link in refs.glossary_terms() if terms is not None else ():
+            term = link.href[len(GLOSSARY_SCHEME):]
+            if term not in terms:
+                yield _problem("ref.unknown-term", f"no glossary term has the id {term!r}", _Use("", text.at(link.line, link.column)),
+                               hint=did_you_mean(term, terms))
+        for image in refs.images:
+            place = _Use(image.target, text.at(image.line, image.column), noun="image")
+            if image.resolved is None:
+                yield _problem("ref.outside-course", f"the image {image.target!r} leaves the course folder", place)
+            else:
+                uses.setdefault(image.resolved, []).append(place)
+            if not image.alt:
+                yield _problem("a11y.missing-alt", f"the image {image.target!r} has no alt text: write ![what it shows]({image.target})",
+                               place)
+        opened: set[str] = set()
+        for tag in raw_html(text.text):
+            closing = tag.tag.startswith("</")
+            if closing and tag.name in opened:
+                continue  # one warning for <b>…</b>, at the opening tag
+            opened.add(tag.name)
+            yield _problem("markdown.raw-html", f"raw HTML {tag.tag!r} is shown to learners as literal text, not as HTML",
+                           _Use("", text.at(tag.line, tag.column)), severity="warning", hint=html_alternative(tag))
+
+
+def _media_file(folder: CourseFolder, path: str) -> list[tuple[str, str, str | None]]:
+    """(code, message with ``_WRITTEN`` for the path as written, hint) for each problem of one media file."""
+    refused = media.name_problem(path)
+    if refused:
+        return [("media.file-name", f"the {_WRITTEN} cannot be packaged: {refused}", None)]
+    refused = media.type_problem(path)
+    if refused:
+        return [("media.type", f"the {_WRITTEN} cannot be packaged: {refused}", None)]
+    try:
+        data = folder.read_bytes(path, MAX_MEDIA_BYTES)
+    except OutsideCourseError as exc:
+        return [("ref.outside-course", f"the {_WRITTEN} leads outside the course folder: {exc.link} is a link to {exc.target}",
+                 "copy the file into the course folder instead of linking to it")]
+    except TooLargeError as exc:
+        return [("file.too-large", f"the {_WRITTEN} is {megabytes(exc.size)}; a media file may hold at most "
+                 f"{megabytes(exc.limit)}", "make it smaller (a lower bit rate or resolution), or link to it from a module's links")]
+    except NotRegularError as exc:
+        return [("ref.missing-media", f"the {_WRITTEN} is {exc.kind}, not a file", None)]
+    except (OSError, ValueError):
+        return [("ref.missing-media", f"the {_WRITTEN} does not exist", None)]
+    findings = list(media.content_problems(path, data))
+    if not findings:
+        return []
+    shown = "; ".join(f"line {line}: {what}" if line else what for line, what in findings[:_SHOWN_FINDINGS])
+    more = f" (and {len(findings) - _SHOWN_FINDINGS} more)" if len(findings) > _SHOWN_FINDINGS else ""
+    return [("media.active-content", f"the {_WRITTEN} could run script or load files when opened from the LMS: {shown}{more}",
+             "save it as a plain picture: remove scripts, event attributes (onload=…), links to other files and embedded pages")]
+
+
+def _case_collisions(uses: dict[str, list[_Use]]) -> Iterable[Problem]:
+    # Windows and macOS file systems ignore case: two such names unzip into one file.
+    first: dict[str, str] = {}
+    for path in sorted(uses):
+        other = first.setdefault(path.casefold(), path)
+        if other != path:
+            place = uses[path][0]
+            yield _problem("media.case-collision", f"the media files {other!r} and {path!r} differ only in case; they collide "
+                           "when a package is unzipped on Windows or macOS", place, hint="rename one of them, or use one file")
