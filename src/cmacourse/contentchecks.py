@@ -16,7 +16,7 @@ from . import media
 from .coursefiles import MAX_MEDIA_BYTES, CourseFolder, NotRegularError, OutsideCourseError, TooLargeError, megabytes
 from .errors import Location, Problem, Severity
 from .jsonschemas import did_you_mean
-from .markdown import GLOSSARY_SCHEME, course_texts, html_alternative, raw_html, references
+from .markdown import GLOSSARY_SCHEME, MAX_MARKDOWN_CHARS, course_texts, html_alternative, raw_html, references
 from .model import Course
 from .sourcemap import SourceRef
 
@@ -66,6 +66,11 @@ def _markdown(course: Course, complete: bool, uses: dict[str, list[_Use]]) -> It
     # With a glossary that failed to load, every link would look unknown: check terms only when complete.
     terms = sorted(t.id for t in course.glossary) if complete else None
     for text in course_texts(course):
+        if len(text.text) > MAX_MARKDOWN_CHARS:
+            yield _problem("markdown.too-long", f"this Markdown text is {len(text.text):,} characters long; one text may hold at most "
+                           f"{MAX_MARKDOWN_CHARS:,}", _Use("", text.at(1, 1)), hint="split it over several pages, "
+                           "or put a content block between its parts")
+            continue
         refs = references(text.text, text.referrer)
         for link in refs.glossary_terms() if terms is not None else ():
             term = link.href[len(GLOSSARY_SCHEME):]

@@ -17,9 +17,9 @@ from pathlib import Path
 from . import media
 from .errors import BuildError
 
-#: The largest YAML or Markdown file a course may hold. The flagship's largest is 24 kB; a page ten
-#: times longer than any real one still fits, and a hostile one cannot make a build take minutes.
-MAX_TEXT_BYTES = 1024 * 1024
+#: The largest YAML or Markdown file a course may hold. The flagship's largest is 24 kB (its final
+#: exam); twenty times that still fits, and a hostile file cannot make a build take minutes.
+MAX_TEXT_BYTES = 512 * 1024
 #: The largest media file; Moodle's own default upload limit is of this order.
 MAX_MEDIA_BYTES = 100 * 1024 * 1024
 

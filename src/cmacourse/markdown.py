@@ -8,6 +8,7 @@ image (``![alt][ref]``) or a ``<...>``-bracketed path is an image to both.
 
 from __future__ import annotations
 
+import bisect
 import functools
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
@@ -26,6 +27,10 @@ if TYPE_CHECKING:  # the model lists its media through this module
 
 #: The link scheme that points at a glossary term: ``[GED](glossary:ged)``.
 GLOSSARY_SCHEME = "glossary:"
+#: The longest one Markdown text (a run of prose, a prompt, a callout) may be, in characters. CommonMark
+#: parsers take time quadratic in the length of some hostile texts (100,000 '[' take seconds); the
+#: flagship's longest text is under 4,000 characters.
+MAX_MARKDOWN_CHARS = 64 * 1024
 #: Characters left as they are when a course path becomes a URL: the path separator and RFC 3986's unreserved set.
 _URL_SAFE = "/-._~"
 #: Inline rules whose tokens are given the offset in the inline source at which they start, by the token type they make.
@@ -175,17 +180,22 @@ def _inline_tokens(tokens: list[Token], lines: list[str]) -> Iterator[tuple[Toke
         starts = [0]
         for content_line in content_lines[:-1]:
             starts.append(starts[-1] + len(content_line) + 1)
+        shifts: dict[int, int] = {}
         for child in _walk(block.children):
             offset = child.meta.get("offset")
             if offset is None:
                 continue
-            index = max(i for i, s in enumerate(starts) if s <= offset)
-            line = block.map[0] + index
-            source_line = lines[line] if line < len(lines) else ""
-            # The inline source is the line without its container markers ("> ", "- ", indentation):
-            # find where it sits in the line as written.
-            shift = max(source_line.find(content_lines[index].rstrip()), 0) if content_lines[index].strip() else 0
-            yield child, line + 1, shift + offset - starts[index] + 1
+            index = bisect.bisect_right(starts, offset) - 1
+            if index not in shifts:
+                shifts[index] = _shift(lines, block.map[0] + index, content_lines[index])
+            yield child, block.map[0] + index + 1, shifts[index] + offset - starts[index] + 1
+
+
+def _shift(lines: list[str], line: int, content: str) -> int:
+    # The inline source is the line without its container markers ("> ", "- ", indentation):
+    # find where it sits in the line as written.
+    source_line = lines[line] if line < len(lines) else ""
+    return max(source_line.find(content.rstrip()), 0) if content.strip() else 0
 
 
 def _walk(tokens: list[Token]) -> Iterator[Token]:

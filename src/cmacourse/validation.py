@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator
 
 from .contentchecks import content_problems
 from .errors import Location, Problem, Severity
+from .jsonschemas import did_you_mean, not_finite_message
 from .model import Course, Module
 from .questions import Matching, MultipleResponse, Numeric, Ordering, SingleChoice
 from .sourcemap import SourceRef
@@ -171,8 +172,7 @@ def _not_finite(value: object, ref: SourceRef | None, where: str) -> Iterator[Pr
     # YAML's .nan and .inf are numbers to JSON Schema, and NaN fails no comparison, so they pass
     # minimum and maximum. No score, answer or tolerance can be one, and JSON cannot carry them.
     if isinstance(value, float) and not math.isfinite(value):
-        spelled = ".nan (not a number)" if math.isnan(value) else f"{'-' if value < 0 else ''}.inf (infinity)"
-        yield _problem("value.not-finite", f"expected an ordinary number, found {spelled}", ref, where)
+        yield _problem("value.not-finite", not_finite_message(value), ref, where)
 
 
 def _repeated(what: str, values: list[str], ref: SourceRef | None, where: str) -> Iterator[Problem]:
@@ -204,6 +204,4 @@ def _unassessed_objectives(course: Course) -> Iterator[Problem]:
 
 
 def _closest(word: str, choices: Iterable[str]) -> str | None:
-    from .jsonschemas import did_you_mean
-
     return did_you_mean(word, sorted(choices))

@@ -13,7 +13,7 @@ import attrs
 from lxml import etree
 from markupsafe import Markup
 
-from ..errors import BuildError, UsageError
+from ..errors import UsageError
 from ..coursefiles import read_media
 from ..markdown import GLOSSARY_SCHEME, references
 from ..model import Course, Module, Page
