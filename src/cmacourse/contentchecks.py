@@ -126,11 +126,15 @@ def _media_file(folder: CourseFolder, path: str) -> list[tuple[str, str, str | N
 
 
 def _case_collisions(uses: dict[str, list[_Use]]) -> Iterable[Problem]:
-    # Windows and macOS file systems ignore case: two such names unzip into one file.
-    first: dict[str, str] = {}
+    # Windows and macOS file systems ignore case: such names unzip into one file. Each is reported
+    # where it is first used, naming the others.
+    groups: dict[str, list[str]] = {}
     for path in sorted(uses):
-        other = first.setdefault(path.casefold(), path)
-        if other != path:
-            place = uses[path][0]
-            yield _problem("media.case-collision", f"the media files {other!r} and {path!r} differ only in case; they collide "
-                           "when a package is unzipped on Windows or macOS", place, hint="rename one of them, or use one file")
+        groups.setdefault(path.casefold(), []).append(path)
+    for names in groups.values():
+        if len(names) < 2:
+            continue
+        listed = " and ".join(repr(n) for n in names)
+        for name in names:
+            yield _problem("media.case-collision", f"the media files {listed} differ only in case; they collide when a package "
+                           "is unzipped on Windows or macOS", uses[name][0], hint="rename one of them, or use one file")

@@ -153,17 +153,35 @@ def references(text: str, referrer: str) -> References:
     return References(tuple(images), tuple(links))
 
 
+#: The elements of HTML (WHATWG HTML, section 4, and the obsolete ones authors still paste). A tag of
+#: another name (``<angle brackets>``, ``<name@example.org>``) is text an author meant to show.
+HTML_ELEMENTS = frozenset("""
+a abbr acronym address area article aside audio b base bdi bdo big blink blockquote body br button canvas caption
+center cite code col colgroup data datalist dd del details dfn dialog dir div dl dt em embed fieldset figcaption
+figure font footer form frame frameset h1 h2 h3 h4 h5 h6 head header hgroup hr html i iframe img input ins kbd label
+legend li link main map mark marquee math menu meta meter nav noscript object ol optgroup option output p param
+picture pre progress q rp rt ruby s samp script search section select slot small source span strike strong style
+sub summary sup svg table tbody td template textarea tfoot th thead time title tr track tt u ul var video wbr
+""".split())
+
+
 def raw_html(text: str) -> Iterator[RawHtml]:
-    """Every piece of raw HTML in a Markdown text, as CommonMark would let it through if HTML were allowed."""
+    """Every piece of raw HTML in a Markdown text, as CommonMark would let it through if HTML were allowed.
+
+    Comments and tags of HTML elements count; a tag-like text of another name does not.
+    """
     lines = text.split("\n")
     tokens = _HTML_PARSER.parse(text)
+    found: list[RawHtml] = []
     for token in tokens:
         if token.type == "html_block" and token.map:
             first = lines[token.map[0]]
-            yield RawHtml(_first_tag(first.strip()), token.map[0] + 1, len(first) - len(first.lstrip()) + 1)
-    for token, line, column in _inline_tokens(tokens, lines):
-        if token.type == "html_inline":
-            yield RawHtml(token.content, line, column)
+            found.append(RawHtml(_first_tag(first.strip()), token.map[0] + 1, len(first) - len(first.lstrip()) + 1))
+    found += [RawHtml(token.content, line, column) for token, line, column in _inline_tokens(tokens, lines)
+              if token.type == "html_inline"]
+    for tag in found:
+        if tag.name in HTML_ELEMENTS or tag.tag.startswith("<!--"):
+            yield tag
 
 
 def _first_tag(text: str) -> str:
@@ -280,6 +298,9 @@ HTML_ALTERNATIVES: dict[str, str] = {
     "figure": "use a figure block (```figure)",
     "aside": "use a callout block (```callout)",
     "div": "use a callout block (```callout) for a boxed note, or plain Markdown",
+    **dict.fromkeys(("script", "style", "iframe", "object", "embed", "form", "input", "button"),
+                    "scripts, styles, forms and embedded pages never run in a course: remove it"),
+    "": "an HTML comment shows as text too: remove it, or keep notes in a YAML comment (# ...)",
 }
 
 
