@@ -15,7 +15,7 @@ import attrs
 from . import media
 from .coursefiles import MAX_MEDIA_BYTES, CourseFolder, NotRegularError, OutsideCourseError, TooLargeError, megabytes
 from .errors import Location, Problem, Severity
-from .jsonschemas import did_you_mean
+from .hints import did_you_mean
 from .markdown import GLOSSARY_SCHEME, MAX_MARKDOWN_CHARS, course_texts, html_alternative, raw_html, references
 from .model import Course
 from .sourcemap import SourceRef
@@ -37,6 +37,15 @@ class _Use:
     noun: str = "media file"
 
 
+@attrs.frozen
+class _FileProblem:
+    """A problem of one media file, reported at every place that uses it; ``_WRITTEN`` in the message stands for that place's path."""
+
+    code: str
+    message: str
+    hint: str | None = None
+
+
 def content_problems(course: Course, complete: bool) -> Iterator[Problem]:
     """Every problem with the images, links, HTML and media files of a course."""
     uses: dict[str, list[_Use]] = {}
@@ -51,9 +60,8 @@ def content_problems(course: Course, complete: bool) -> Iterator[Problem]:
     folder = CourseFolder(course.root)
     for path, places in sorted(uses.items()):
         found = _media_file(folder, path)
-        for place in places:
-            for code, message, hint in found:
-                yield _problem(code, message.replace(_WRITTEN, f"{place.noun} {place.written!r}"), place, hint=hint)
+        for place in places if found else ():
+            yield _problem(found.code, found.message.replace(_WRITTEN, f"{place.noun} {place.written!r}"), place, hint=found.hint)
     yield from _case_collisions(uses)
 
 
@@ -96,33 +104,33 @@ def _markdown(course: Course, complete: bool, uses: dict[str, list[_Use]]) -> It
                            _Use("", text.at(tag.line, tag.column)), severity="warning", hint=html_alternative(tag))
 
 
-def _media_file(folder: CourseFolder, path: str) -> list[tuple[str, str, str | None]]:
-    """(code, message with ``_WRITTEN`` for the path as written, hint) for each problem of one media file."""
+def _media_file(folder: CourseFolder, path: str) -> _FileProblem | None:
+    """The problem of one media file, if it has one."""
     refused = media.name_problem(path)
     if refused:
-        return [("media.file-name", f"the {_WRITTEN} cannot be packaged: {refused}", None)]
+        return _FileProblem("media.file-name", f"the {_WRITTEN} cannot be packaged: {refused}")
     refused = media.type_problem(path)
     if refused:
-        return [("media.type", f"the {_WRITTEN} cannot be packaged: {refused}", None)]
+        return _FileProblem("media.type", f"the {_WRITTEN} cannot be packaged: {refused}")
     try:
         data = folder.read_bytes(path, MAX_MEDIA_BYTES)
     except OutsideCourseError as exc:
-        return [("ref.outside-course", f"the {_WRITTEN} leads outside the course folder: {exc.link} is a link to {exc.target}",
-                 "copy the file into the course folder instead of linking to it")]
+        return _FileProblem("ref.outside-course", f"the {_WRITTEN} leads outside the course folder: {exc.link} is a link to {exc.target}",
+                            "copy the file into the course folder instead of linking to it")
     except TooLargeError as exc:
-        return [("file.too-large", f"the {_WRITTEN} is {megabytes(exc.size)}; a media file may hold at most "
-                 f"{megabytes(exc.limit)}", "make it smaller (a lower bit rate or resolution), or link to it from a module's links")]
+        return _FileProblem("file.too-large", f"the {_WRITTEN} is {megabytes(exc.size)}; a media file may hold at most {megabytes(exc.limit)}",
+                            "make it smaller (a lower bit rate or resolution), or link to it from a module's links")
     except NotRegularError as exc:
-        return [("ref.missing-media", f"the {_WRITTEN} is {exc.kind}, not a file", None)]
+        return _FileProblem("ref.missing-media", f"the {_WRITTEN} is {exc.kind}, not a file")
     except (OSError, ValueError):
-        return [("ref.missing-media", f"the {_WRITTEN} does not exist", None)]
+        return _FileProblem("ref.missing-media", f"the {_WRITTEN} does not exist")
     findings = list(media.content_problems(path, data))
     if not findings:
-        return []
+        return None
     shown = "; ".join(f"line {line}: {what}" if line else what for line, what in findings[:_SHOWN_FINDINGS])
     more = f" (and {len(findings) - _SHOWN_FINDINGS} more)" if len(findings) > _SHOWN_FINDINGS else ""
-    return [("media.active-content", f"the {_WRITTEN} could run script or load files when opened from the LMS: {shown}{more}",
-             "save it as a plain picture: remove scripts, event attributes (onload=…), links to other files and embedded pages")]
+    return _FileProblem("media.active-content", f"the {_WRITTEN} could run script or load files when opened from the LMS: {shown}{more}",
+                        "save it as a plain picture: remove scripts, event attributes (onload=…), links to other files and embedded pages")
 
 
 def _case_collisions(uses: dict[str, list[_Use]]) -> Iterable[Problem]:

@@ -1,23 +1,32 @@
-"""The packaged JSON Schemas: one registry, one validator per schema, and designer-friendly messages."""
+"""The packaged JSON Schemas: one registry, one validator per schema, and designer-friendly messages.
+
+Two validators share the schemas: jsonschema-rs answers "valid or not" fast, and is all a clean course
+needs; jsonschema explains each problem precisely and is imported (and its validators compiled) only when
+a document has problems, so validating a clean course never pays for it.
+"""
 
 from __future__ import annotations
 
-import difflib
 import json
 import math
 import re
 from collections.abc import Iterator, Mapping
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
 import jsonschema_rs
-from referencing import Registry, Resource
 
 from . import iri
 from .errors import Problem
+from .hints import did_you_mean
 from .sourcemap import SourceFile, pointer
+
+if TYPE_CHECKING:
+    import jsonschema
+    from referencing import Registry
+
+__all__ = ["check", "did_you_mean", "load_schema", "not_finite_message", "registry", "schema_text", "validator"]
 
 #: The ``format`` keywords the schemas use, each enforced by one function (JSON Schema only annotates them by default).
 FORMATS: dict[str, Any] = {"iri": iri.is_absolute_iri}
@@ -42,6 +51,8 @@ def load_schema(name: str) -> dict[str, Any]:
 @cache
 def registry() -> Registry:
     """Every packaged schema keyed by its ``$id``; nothing is ever fetched from the network."""
+    from referencing import Registry, Resource  # the detailed path only: see the module's docstring
+
     resources_ = [Resource.from_contents(load_schema(name)) for name in SCHEMA_NAMES]
     return Registry().with_resources((r.id(), r) for r in resources_ if r.id())  # type: ignore[misc]
 
@@ -49,6 +60,8 @@ def registry() -> Registry:
 @cache
 def validator(ref: str) -> jsonschema.protocols.Validator:
     """A validator for a schema, or a definition inside one: ``"module"`` or ``"blocks#/$defs/table"``."""
+    import jsonschema  # the detailed path only: see the module's docstring
+
     name, _, fragment = ref.partition("#")
     schema: Mapping[str, Any] = load_schema(name)
     if fragment:
@@ -59,6 +72,8 @@ def validator(ref: str) -> jsonschema.protocols.Validator:
 
 @cache
 def _format_checker() -> jsonschema.FormatChecker:
+    import jsonschema  # the detailed path only: see the module's docstring
+
     checker = jsonschema.FormatChecker(formats=())
     for name, check in FORMATS.items():
         checker.checks(name)(check)
@@ -101,6 +116,8 @@ def check(data: Any, schema: str | Mapping[str, Any], source: SourceFile, at: st
 
 
 def _plugin_validator(schema: Mapping[str, Any]) -> jsonschema.protocols.Validator:
+    import jsonschema  # the detailed path only: see the module's docstring
+
     cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)
     return cls(schema, registry=registry())  # type: ignore[no-any-return]
 
@@ -176,12 +193,6 @@ def _id_hint(value: object, schema: Mapping[str, Any]) -> str | None:
         return None
     slug = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")
     return f"did you mean {slug!r}?" if re.fullmatch(id_pattern, slug) else None
-
-
-def did_you_mean(word: str, choices: list[str]) -> str | None:
-    """A hint naming the closest choice, if one is close."""
-    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
-    return f"did you mean {close[0]!r}?" if close else None
 
 
 _TYPE_WORDS = {"string": "text", "integer": "a whole number", "number": "a number", "boolean": "true or false",

@@ -87,15 +87,13 @@ class Resource:
     dependencies: tuple[str, ...] = ()
 
 
-class ImsccExporter(Exporter):
+class ImsccExporter(Exporter, builtin="imscc"):
     """``cmacourse build --format imscc``: ``<course-id>-imscc.imscc``, a Common Cartridge 1.1 for Canvas, Moodle and others.
 
     Options: ``canvas=no`` leaves out Canvas's settings files (module locks, quiz settings, Canvas quiz
     types); ``version`` must be ``1.1``, the version core Moodle and Canvas both import.
     """
 
-    name: ClassVar[str] = "imscc"
-    description: ClassVar[str] = "IMS Common Cartridge 1.1 with QTI quizzes: native pages, quizzes and modules in Canvas and Moodle"
     suffix: ClassVar[str] = ".imscc"
     first_entry: ClassVar[str | None] = MANIFEST
 

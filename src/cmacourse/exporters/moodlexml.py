@@ -31,15 +31,13 @@ logger = logging.getLogger(__name__)
 logger.addHandler(logging.NullHandler())
 
 
-class MoodleXmlExporter(Exporter):
+class MoodleXmlExporter(Exporter, builtin="moodlexml"):
     """``cmacourse build --format moodlexml``: ``<course-id>-moodlexml.xml`` for Question bank → Import → Moodle XML.
 
     Categories are ``$course$/<course title>/<module title>`` (and the final exam's title); question
     types are Moodle's own: multichoice, truefalse, match, ordering, numerical and shortanswer.
     """
 
-    name: ClassVar[str] = "moodlexml"
-    description: ClassVar[str] = "Moodle XML question bank: every question in a category per module"
     suffix: ClassVar[str] = ".xml"
     layout: ClassVar[Layout] = "file"
 

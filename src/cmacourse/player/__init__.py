@@ -4,19 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from importlib import resources
-from typing import TYPE_CHECKING
 
 from ..coursefiles import read_media
 from ..errors import BuildError
 from ..model import Course
+from ..packaging import PackageWriter
 from .data import data_script
 from .layout import Launch, LaunchLayout, Scope, launch_layouts
 from .pages import render_launch
 from .rendering import MarkdownRenderer, asset_path
 from .state import StateLayout, worst_case_length
-
-if TYPE_CHECKING:  # the exporters import the player; the player needs only the writer's interface
-    from ..exporters._package import PackageWriter
 
 __all__ = ["DATA_SCRIPT", "Launch", "LaunchLayout", "player_files", "render_player", "runtimes", "worst_case_state_size"]
 
