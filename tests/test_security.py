@@ -12,9 +12,10 @@ import pytest
 from cmacourse import load_course, read_course
 from cmacourse.exporters import export
 from cmacourse.cli import main
-from cmacourse.coursefiles import MAX_MEDIA_BYTES, MAX_TEXT_BYTES, read_media
+from cmacourse.coursefiles import MAX_MEDIA_BYTES, MAX_TEXT_BYTES
 from cmacourse.errors import BuildError
 from cmacourse.markdown import MAX_MARKDOWN_CHARS
+from cmacourse.media import read_media
 
 from coursebuilder import MINIMAL, edit, found, read, with_files, write_course
 

@@ -109,15 +109,14 @@ def load_yaml(text: str) -> Any:
 
 def _deeper_than_allowed(data: Any) -> bool:
     # Walked with a stack of its own: the data may be nested deeper than Python's recursion limit.
-    stack = [(data, 1)]
+    stack = [(data, 1)] if isinstance(data, (dict, list)) else []
     while stack:
         value, level = stack.pop()
-        children = value.values() if isinstance(value, dict) else value if isinstance(value, list) else None
-        if children is None:
-            continue
         if level > MAX_DEPTH:
             return True
-        stack.extend((child, level + 1) for child in children)
+        for child in value.values() if isinstance(value, dict) else value:
+            if isinstance(child, (dict, list)):
+                stack.append((child, level + 1))
     return False
 
 

@@ -14,8 +14,6 @@ import re
 import stat
 from pathlib import Path
 
-from . import media
-from .errors import BuildError
 
 #: The largest YAML or Markdown file a course may hold. The flagship's largest is 24 kB (its final
 #: exam); twenty times that still fits, and a hostile file cannot make a build take minutes.
@@ -125,23 +123,3 @@ class CourseFolder:
             return (self.root / rel).is_file()
         except (OSError, ValueError):  # a name longer than the file system allows, or holding a NUL
             return False
-
-
-def read_media(root: Path, rel: str) -> bytes:
-    """The bytes of a media file for a package, whatever the format.
-
-    Raises:
-        BuildError: the file leaves the course folder, is too large, is not a file, cannot be read, or
-            has a name, type or content that :mod:`cmacourse.media` refuses.
-    """
-    try:
-        data = CourseFolder(root).read_bytes(rel, MAX_MEDIA_BYTES)
-    except (OutsideCourseError, TooLargeError, NotRegularError) as exc:
-        raise BuildError(f"cannot package media file {rel}: {exc}") from None
-    except (OSError, ValueError) as exc:
-        raise BuildError(f"cannot read media file {rel}: {getattr(exc, 'strerror', None) or exc}") from None
-    # Validation refuses these first; a course built without it (a model made in code) is refused here.
-    refused = media.name_problem(rel) or media.type_problem(rel) or next((what for _, what in media.content_problems(rel, data)), None)
-    if refused:
-        raise BuildError(f"cannot package media file {rel}: {refused}")
-    return data

@@ -15,15 +15,16 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote, unquote
 
 import attrs
-from markdown_it import MarkdownIt
-from markdown_it.rules_inline import StateInline
-from markdown_it.token import Token
 
 from .coursefiles import relative_path
 from .sourcemap import SourceRef
 
-if TYPE_CHECKING:  # the model lists its media through this module
-    from .model import Course
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.rules_inline import StateInline
+    from markdown_it.token import Token
+
+    from .model import Course  # the model lists its media through this module
 
 #: The link scheme that points at a glossary term: ``[GED](glossary:ged)``.
 GLOSSARY_SCHEME = "glossary:"
@@ -44,6 +45,8 @@ def new_parser(*, html: bool = False) -> MarkdownIt:
         html: whether raw HTML is recognised as HTML tokens. Rendering never does (authors' HTML is
             escaped as text); only the check that warns about pasted HTML does.
     """
+    from markdown_it import MarkdownIt  # on first use: listing formats or printing the version never needs a parser
+
     md = MarkdownIt("commonmark", {"html": html}).enable("table")
     for name, token_type in _LOCATED_RULES.items():
         rule = next(r.fn for r in md.inline.ruler.__rules__ if r.name == name)
@@ -134,17 +137,20 @@ class References:
         return (link for link in self.links if link.href.startswith(GLOSSARY_SCHEME))
 
 
-_REFERENCE_PARSER = new_parser()
-_HTML_PARSER = new_parser(html=True)
+@functools.cache
+def _parser(*, html: bool) -> MarkdownIt:
+    return new_parser(html=html)
 
 
 @functools.lru_cache(maxsize=4096)
 def references(text: str, referrer: str) -> References:
     """The images and links of a Markdown text written in the file ``referrer`` (a course-relative path)."""
+    if "[" not in text:  # every image and link has one; most texts have none, and parsing is the cost
+        return References((), ())
     images: list[ImageRef] = []
     links: list[LinkRef] = []
     lines = text.split("\n")
-    for token, line, column in _inline_tokens(_REFERENCE_PARSER.parse(text), lines):
+    for token, line, column in _inline_tokens(_parser(html=False).parse(text), lines):
         if token.type == "image":
             src = str(token.attrGet("src") or "")
             images.append(ImageRef(token.content.strip(), unquote(src), course_path(src, referrer), line, column))
@@ -170,8 +176,10 @@ def raw_html(text: str) -> Iterator[RawHtml]:
 
     Comments and tags of HTML elements count; a tag-like text of another name does not.
     """
+    if "<" not in text:
+        return
     lines = text.split("\n")
-    tokens = _HTML_PARSER.parse(text)
+    tokens = _parser(html=True).parse(text)
     found: list[RawHtml] = []
     for token in tokens:
         if token.type == "html_block" and token.map:

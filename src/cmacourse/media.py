@@ -12,8 +12,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 from lxml import etree
+
+from .coursefiles import MAX_MEDIA_BYTES, CourseFolder, NotRegularError, OutsideCourseError, TooLargeError
+from .errors import BuildError
 
 #: Extensions of files a browser would run as a document or program; never packaged as media.
 ACTIVE_TYPES = frozenset({".htm", ".html", ".shtml", ".xht", ".xhtml", ".xml", ".xsl", ".xslt", ".js", ".mjs",
@@ -22,7 +26,6 @@ ACTIVE_TYPES = frozenset({".htm", ".html", ".shtml", ".xht", ".xhtml", ".xml", "
 _FORBIDDEN = set('#?%\\:*"<>|')
 #: Names Windows reserves for devices, with any extension.
 _DEVICES = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$", re.IGNORECASE)
-_XLINK = "http://www.w3.org/1999/xlink"
 #: SVG elements that run script, embed another document or change attributes over time.
 _ACTIVE_ELEMENTS = frozenset({"script", "foreignObject", "iframe", "embed", "object", "handler", "listener"})
 _ANIMATIONS = frozenset({"animate", "set", "animateTransform", "animateMotion"})
@@ -106,3 +109,23 @@ def content_problems(rel: str, data: bytes) -> Iterator[tuple[int | None, str]]:
     """(line in the media file, what) for everything in a media file that could run; SVG is the one type looked into."""
     if rel.lower().endswith(".svg"):
         yield from svg_problems(data)
+
+
+def read_media(root: Path, rel: str) -> bytes:
+    """The bytes of a media file for a package, whatever the format.
+
+    Raises:
+        BuildError: the file leaves the course folder, is too large, is not a file, cannot be read, or
+            has a name, type or content that :func:`name_problem`, :func:`type_problem` or :func:`content_problems` refuses.
+    """
+    try:
+        data = CourseFolder(root).read_bytes(rel, MAX_MEDIA_BYTES)
+    except (OutsideCourseError, TooLargeError, NotRegularError) as exc:
+        raise BuildError(f"cannot package media file {rel}: {exc}") from None
+    except (OSError, ValueError) as exc:
+        raise BuildError(f"cannot read media file {rel}: {getattr(exc, 'strerror', None) or exc}") from None
+    # Validation refuses these first; a course built without it (a model made in code) is refused here.
+    refused = name_problem(rel) or type_problem(rel) or next((what for _, what in content_problems(rel, data)), None)
+    if refused:
+        raise BuildError(f"cannot package media file {rel}: {refused}")
+    return data

@@ -14,8 +14,8 @@ from lxml import etree
 from markupsafe import Markup
 
 from ..errors import UsageError
-from ..coursefiles import read_media
 from ..markdown import GLOSSARY_SCHEME, references
+from ..media import read_media
 from ..model import Course, Module, Page
 from ..player.layout import launch_layouts
 from ..player.pages import CALLOUT_LABELS, environment

@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 from lxml import etree
 
 from ..errors import UsageError
-from ..coursefiles import read_media
+from ..media import read_media
 from ..model import Course
 from ..player.rendering import MarkdownRenderer, asset_path, asset_url
 from ..questions import FillBlank, Matching, MultipleResponse, Numeric, Ordering, Question, SingleChoice, TrueFalse

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from importlib import resources
 
-from ..coursefiles import read_media
 from ..errors import BuildError
+from ..media import read_media
 from ..model import Course
 from ..packaging import PackageWriter
 from .data import data_script
