@@ -29,8 +29,12 @@ def imported(*args: str) -> set[str]:
 
 
 def heavy(modules: set[str]) -> set[str]:
-    """The player, the export formats and the libraries only they need."""
-    return {m for m in modules if m.startswith(("cmacourse.player", "cmacourse.exporters.", "jinja2", "markdown_it", "lxml"))
+    """The player, the export formats and the libraries only they need.
+
+    markdown-it and lxml are not among them: validation reads Markdown with the parser the formats
+    render with, and checks SVG media with lxml.
+    """
+    return {m for m in modules if m.startswith(("cmacourse.player", "cmacourse.exporters.", "jinja2"))
             or m in ("cmacourse.exporters", "cmacourse.packaging", "cmacourse.outputs")}
 
 

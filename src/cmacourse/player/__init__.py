@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from importlib import resources
 
 from ..errors import BuildError
+from ..media import read_media
 from ..model import Course
 from ..packaging import PackageWriter
 from .data import data_script
@@ -85,10 +86,7 @@ def render_player(course: Course, writer: PackageWriter, *, runtime: str, scope:
     for path, data in files.items():
         writer.add(path, data)
     for path in sorted(media):
-        try:
-            writer.add(asset_path(path), (course.root / path).read_bytes())
-        except OSError as exc:
-            raise BuildError(f"cannot read media file {path}: {exc.strerror or exc}") from exc
+        writer.add(asset_path(path), read_media(course.root, path))
     return tuple(layout.launch for layout in layouts)
 
 

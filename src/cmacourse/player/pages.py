@@ -16,7 +16,7 @@ from ..model import Course
 from ..questions import Assessment, FillBlank, Question
 from .data import matching_targets, scrambled
 from .layout import LaunchLayout
-from .rendering import MarkdownRenderer, asset_path
+from .rendering import MarkdownRenderer, asset_url
 from .state import fill_blank_max_length
 
 #: What screen readers and sighted learners are told a callout is, by its style.
@@ -54,7 +54,7 @@ def render_launch(course: Course, layout: LaunchLayout, renderer: MarkdownRender
         course=course, layout=layout, launch=layout.launch, root=root, md=renderer, scripts=scripts,
         version=__version__, callout_labels=CALLOUT_LABELS, first_screen=first_screen,
         glossary_file=glossary_source.file.display if glossary_source else "",
-        asset=lambda path: root + asset_path(path),
+        asset=lambda path: root + asset_url(path),
         source_path=_source_path, points=points_text, fill_max=fill_blank_max_length,
         matching_targets=matching_targets, scrambled=scrambled,
         quiz_rules=lambda a: quiz_rules(layout, a),
