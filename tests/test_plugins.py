@@ -18,18 +18,21 @@ from cmacourse.plugins import BLOCKS_GROUP, EXPORTERS_GROUP, blocks
 
 PLUGIN_MODULE = '''
 from cmacourse.blocks import Block
-from cmacourse.exporters import Exporter
+from cmacourse.exporters import Exporter, Option
 import attrs
 from typing import ClassVar
 
 class WordCountExporter(Exporter):
     name = "wordcount"
     description = "Counts the words of every page (a test plugin)."
+    declared_options = (Option("per", "choice", "one count for the course, or one line per page", default="course",
+                               choices=("course", "page")),)
     layout = "file"
     suffix = ".txt"
     def export(self, course, writer):
-        words = sum(len(b.text.split()) for m in course.modules for p in m.pages for b in p.blocks if hasattr(b, "text"))
-        writer.add("count.txt", f"{words}\\n")
+        counts = [len(b.text.split()) for m in course.modules for p in m.pages for b in p.blocks if hasattr(b, "text")]
+        per_page = self.options.get("per", "course") == "page"
+        writer.add("count.txt", "".join(f"{n}\\n" for n in counts) if per_page else f"{sum(counts)}\\n")
 
 class Misnamed(WordCountExporter):
     name = "something-else"
@@ -94,6 +97,19 @@ def test_plugin_exporter_builds(plugin_path: Path, flagship_dir: Path, tmp_path:
     (written,) = (tmp_path / "out").iterdir()
     assert written.name == "cma-pathway-wordcount.txt"
     assert int(written.read_text()) > 1000
+
+
+def test_plugin_exporter_declares_its_options(plugin_path: Path, flagship_dir: Path, tmp_path: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    """A plugin's declared options are listed by `formats`, reach its exporter typed, and unknown keys are refused as for built-ins."""
+    install_distribution(plugin_path, "acme-wordcount", {EXPORTERS_GROUP: {"wordcount": "acme_wordcount:WordCountExporter"}}, PLUGIN_MODULE)
+    assert main(["formats"]) == 0
+    assert "-O per=course|page  one count for the course, or one line per page (default: course)" in capsys.readouterr().out
+    out = tmp_path / "out"
+    assert main(["build", str(flagship_dir), "--format", "wordcount", "--out", str(out), "-O", "per=PAGE"]) == 0
+    assert len((out / "cma-pathway-wordcount.txt").read_text().splitlines()) > 20
+    assert main(["build", str(flagship_dir), "--format", "wordcount", "--out", str(out), "-O", "pre=page"]) == 2
+    assert capsys.readouterr().err.strip().endswith("the wordcount format has no option 'pre'; did you mean 'per'? its options: per")
 
 
 def test_listing_does_not_import(plugin_path: Path) -> None:

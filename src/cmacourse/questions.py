@@ -22,6 +22,7 @@ from typing import Any, ClassVar, Literal
 
 import attrs
 
+from .jsonschemas import not_finite_message
 from .sourcemap import SourceRef
 
 #: How the player writes an answer into the saved state (grammar in ``cmacourse/player/state.py``).
@@ -149,8 +150,7 @@ def not_finite(value: object, where: str) -> Iterator[Finding]:
     # YAML's .nan and .inf are numbers to JSON Schema, and NaN fails no comparison, so they pass
     # minimum and maximum. No score, answer or tolerance can be one, and JSON cannot carry them.
     if isinstance(value, float) and not math.isfinite(value):
-        spelled = ".nan (not a number)" if math.isnan(value) else f"{'-' if value < 0 else ''}.inf (infinity)"
-        yield Finding(code="value.not-finite", message=f"expected an ordinary number, found {spelled}", where=where)
+        yield Finding(code="value.not-finite", message=not_finite_message(value), where=where)
 
 
 def repeated(what: str, values: Sequence[str], where: str) -> Iterator[Finding]:

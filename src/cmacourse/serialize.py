@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import functools
+import os
 import posixpath
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +13,7 @@ import attrs
 import yaml
 
 from .blocks import MEDIA_KEYS, Block, Text
+from .errors import BuildError, OutputError
 from .loading import COURSE_FILE, MODULE_FILE
 from .model import Completion, Course, Module, Page
 from .questions import Assessment, Question, SingleChoice, option_letter
@@ -135,8 +138,21 @@ def course_to_raw(course: Course) -> dict[str, Any]:
     return raw
 
 
-def dump_course(course: Course, root: Path) -> list[Path]:
-    """Write a course folder from a model; loading it again gives an equal model. Returns the files written."""
+def dump_course(course: Course, root: str | os.PathLike[str]) -> list[Path]:
+    """Write a course folder from a model, media included; loading it again gives an equal model.
+
+    Args:
+        course: the course; its media files are copied from ``course.root``.
+        root: the folder to write (a ``str`` or any path-like); created if missing.
+
+    Returns:
+        Every file written, media last.
+
+    Raises:
+        BuildError: a media file the course uses cannot be read from ``course.root``.
+        OutputError: ``root`` cannot be written.
+    """
+    root = Path(root)
     files: dict[str, str] = {COURSE_FILE: dump_yaml(course_to_raw(course))}
     if course.final_exam:
         files[f"{course.final_exam.id}.yaml"] = dump_yaml(assessment_to_raw(course.final_exam))
@@ -150,12 +166,26 @@ def dump_course(course: Course, root: Path) -> list[Path]:
         for assessment in module.assessments:
             files[f"{folder}/{assessment.id}.yaml"] = dump_yaml(assessment_to_raw(assessment))
     written = []
-    for rel, text in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        written.append(path)
+    try:
+        for rel, text in files.items():
+            path = root / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            written.append(path)
+        for rel in course.media_files():
+            written.append(_copy_media(course.root / rel, root / rel, rel))
+    except OSError as exc:
+        raise OutputError.from_os_error(exc, root) from None
     return written
+
+
+def _copy_media(source: Path, target: Path, rel: str) -> Path:
+    if not source.is_file():
+        raise BuildError(f"cannot copy media file {rel}: it is not in {source.parent}")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if not (target.exists() and os.path.samefile(source, target)):  # dumping a course over itself
+        shutil.copyfile(source, target)
+    return target
 
 
 class _Dumper(yaml.SafeDumper):

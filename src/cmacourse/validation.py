@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import posixpath
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from pathlib import Path
 
+from .contentchecks import content_problems
 from .errors import Location, Problem, Severity
-from .markdown_refs import glossary_links, markdown_images
+from .jsonschemas import did_you_mean, not_finite_message
 from .model import Course, Module
 from .questions import not_finite
-from .sourcemap import SourceRef, line_column
+from .sourcemap import SourceRef
 
 
 def iter_problems(course: Course, *, complete: bool = True) -> Iterator[Problem]:
@@ -28,8 +27,7 @@ def iter_problems(course: Course, *, complete: bool = True) -> Iterator[Problem]
     yield from _questions(course)
     yield from _scores(course)
     yield from _assessment_kinds(course)
-    yield from _markdown_refs(course, complete)
-    yield from _media_files(course)
+    yield from content_problems(course, complete)
     if complete:
         yield from _unassessed_objectives(course)
 
@@ -169,64 +167,6 @@ def _assessment_kinds(course: Course) -> Iterator[Problem]:
                        hint="set kind: final_exam")
 
 
-def _markdown_refs(course: Course, complete: bool) -> Iterator[Problem]:
-    # With a glossary that failed to load, every link would look unknown: check terms only when complete.
-    terms = {t.id for t in course.glossary} if complete else None
-    root = course.root
-    for module in course.modules:
-        for page in module.pages:
-            for block in page.blocks:
-                for text in block.markdown():
-                    for term, offset in glossary_links(text) if terms is not None else ():
-                        if term not in terms:
-                            yield _problem("ref.unknown-term", f"no glossary term has the id {term!r}", _at(block, text, offset),
-                                           hint=_closest(term, terms))
-                    for image in markdown_images(text, page.path):
-                        if image.resolved is None:
-                            yield _problem("ref.outside-course", f"the image {image.target!r} leaves the course folder", _at(block, text, image.offset))
-                        elif not _is_file(root / image.resolved):
-                            yield _problem("ref.missing-media", f"the image {image.target!r} does not exist", _at(block, text, image.offset))
-                        if not image.alt:
-                            yield _problem("a11y.missing-alt", f"the image {image.target!r} has no alt text: write ![what it shows]({image.target})",
-                                           _at(block, text, image.offset))
-    for _, question in course.questions():
-        for text in question.markdown():
-            for term, _ in glossary_links(text) if terms is not None else ():
-                if term not in terms:
-                    yield _problem("ref.unknown-term", f"no glossary term has the id {term!r}", question.source, hint=_closest(term, terms))
-
-
-def _at(block: object, text: str, offset: int) -> SourceRef | None:
-    # Text blocks know their first line, and their text is the file's lines as written: a link's own
-    # line and column follow from its offset.
-    ref: SourceRef | None = getattr(block, "source", None)
-    if ref is not None and ref.line is not None:
-        line, column = line_column(text, offset)
-        return SourceRef(file=ref.file, pointer=ref.pointer, line=ref.line + line - 1, column=column)
-    return ref
-
-
-def _media_files(course: Course) -> Iterator[Problem]:
-    root: Path = course.root
-    for module in course.modules:
-        for page in module.pages:
-            for block in page.blocks:
-                for path, where in block.media():
-                    if not _is_file(root / path):
-                        # Name the file as the author wrote it, relative to the page, not to the course.
-                        written = posixpath.relpath(path, posixpath.dirname(page.path) or ".")
-                        yield _problem("ref.missing-media", f"the media file {written!r} does not exist",
-                                       getattr(block, "source", None), where)
-
-
-def _is_file(path: Path) -> bool:
-    # A name longer than the file system allows is a file that does not exist, not a crash.
-    try:
-        return path.is_file()
-    except OSError:
-        return False
-
-
 def _unassessed_objectives(course: Course) -> Iterator[Problem]:
     assessed = {o for _, q in course.questions() for o in q.objectives}
     for objective in course.objectives:
@@ -236,6 +176,4 @@ def _unassessed_objectives(course: Course) -> Iterator[Problem]:
 
 
 def _closest(word: str, choices: Iterable[str]) -> str | None:
-    from .jsonschemas import did_you_mean
-
     return did_you_mean(word, sorted(choices))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from importlib import resources
@@ -12,6 +11,8 @@ from typing import Any, Protocol
 import attrs
 
 from ..errors import UsageError
+from ..iri import DESCRIPTION as IRI_RULE
+from ..iri import is_absolute_iri
 from ..model import Course, GlossaryTerm
 from ..player.data import script_json
 from ..player.rendering import MarkdownRenderer
@@ -21,8 +22,6 @@ from ..questions import Question
 #: The base IRI when neither ``-O base_iri=`` nor ``base_iri`` in course.yaml gives one. The reserved
 #: ``.invalid`` domain (RFC 2606) keeps it stable per course id while showing that nobody owns it.
 DEFAULT_BASE_IRI = "https://cmacourse.invalid/courses/{course_id}"
-#: What an absolute IRI looks like here: the same rule as ``base_iri`` in course.schema.json.
-IRI_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://[^\s]+$")
 
 #: ADL and Activity Streams activity types (xAPI vocabulary) for each kind of activity.
 ACTIVITY_TYPES = {
@@ -72,8 +71,8 @@ class Iris:
         """
         option = options.get("base_iri")
         base = str(option).strip() if option else course.base_iri or DEFAULT_BASE_IRI.format(course_id=course.id)
-        if not IRI_PATTERN.match(base):
-            raise UsageError(f"base_iri {base!r} is not an absolute IRI such as https://example.org/courses/{course.id}")
+        if not is_absolute_iri(base):
+            raise UsageError(f"base_iri {base!r} is not {IRI_RULE}")
         return cls(base.rstrip("/"))
 
     def course(self) -> str:

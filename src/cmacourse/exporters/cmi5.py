@@ -93,15 +93,13 @@ def course_structure(course: Course, launches: Sequence[LaunchLike], iris: Iris)
     return root
 
 
-class Cmi5Exporter(Exporter):
+class Cmi5Exporter(Exporter, builtin="cmi5"):
     """A cmi5 course package: each module is an AU launched with ``?endpoint=&fetch=&actor=&registration=&activityId=``.
 
     Option ``base_iri`` (else ``base_iri`` in course.yaml, else ``https://cmacourse.invalid/courses/<id>``)
     roots every activity IRI.
     """
 
-    name: ClassVar[str] = "cmi5"
-    description: ClassVar[str] = "cmi5 course package (cmi5.xml, one AU per module) for xAPI LMSs"
     first_entry: ClassVar[str | None] = "cmi5.xml"
 
     def export(self, course: Course, writer: PackageWriter) -> None:

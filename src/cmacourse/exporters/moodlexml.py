@@ -10,14 +10,15 @@ from typing import Any, ClassVar
 
 from lxml import etree
 
-from ..errors import BuildError, UsageError
+from ..errors import UsageError
+from ..media import read_media
 from ..model import Course
 from ..numbers import number_text
-from ..player.rendering import asset_path
+from ..player.rendering import MarkdownRenderer, asset_path, asset_url
 from ..questions import FillBlank, Matching, Numeric, Ordering, Question, SingleChoice, TrueFalse
 from . import Exporter
 from ._package import Layout, PackageWriter
-from ._qti import QuestionTexts, points_text, question_name
+from ._qti import QuestionTexts, lms_html, points_text, question_name
 
 #: The package's one file.
 QUESTIONS = "questions.xml"
@@ -32,15 +33,13 @@ logger = logging.getLogger(__name__)
 logger.addHandler(logging.NullHandler())
 
 
-class MoodleXmlExporter(Exporter):
+class MoodleXmlExporter(Exporter, builtin="moodlexml"):
     """``cmacourse build --format moodlexml``: ``<course-id>-moodlexml.xml`` for Question bank → Import → Moodle XML.
 
     Categories are ``$course$/<course title>/<module title>`` (and the final exam's title); question
     types are Moodle's own: multichoice, truefalse, match, ordering, numerical and shortanswer.
     """
 
-    name: ClassVar[str] = "moodlexml"
-    description: ClassVar[str] = "Moodle XML question bank: every question in a category per module"
     suffix: ClassVar[str] = ".xml"
     layout: ClassVar[Layout] = "file"
 
@@ -60,11 +59,11 @@ class MoodleXmlExporter(Exporter):
             raise UsageError(f"the moodlexml format takes no options; got {', '.join(sorted(self.options))}")
         root = etree.Element("quiz")
         top = "$course$/" + category_name(course.title)
-        category(root, top, course.description, course.id)
-        groups = [(m.title, m.summary, m.id, m.assessments) for m in course.modules]
+        category(root, top, CategoryInfo(course, course.description, "course.yaml"), course.id)
+        groups = [(m.title, CategoryInfo(course, m.summary, f"{m.folder}/module.yaml"), m.id, m.assessments) for m in course.modules]
         if course.final_exam is not None:
             exam = course.final_exam
-            groups.append((exam.title, None, exam.id, (exam,)))
+            groups.append((exam.title, CategoryInfo(course, None, ""), exam.id, (exam,)))
         for title, info, identifier, assessments in groups:
             if not any(a.questions for a in assessments):
                 continue
@@ -85,11 +84,33 @@ def category_name(title: str) -> str:
     return " ".join(title.split()).replace("/", "//")
 
 
-def category(root: etree._Element, path: str, info: str | None, identifier: str) -> None:
+class CategoryInfo:
+    """A category's description: the author's Markdown rendered as every other HTML field is, raw HTML escaped."""
+
+    def __init__(self, course: Course, markdown: str | None, referrer: str) -> None:
+        renderer = MarkdownRenderer(course.glossary, root=FILE_TOKEN)
+        self.html = lms_html(str(renderer.block(markdown, referrer))).strip() if markdown else ""
+        self.course, self.media = course, renderer.media
+
+
+def category(root: etree._Element, path: str, info: CategoryInfo, identifier: str) -> None:
     node = etree.SubElement(root, "question", type="category")
     _text(etree.SubElement(node, "category"), path)
-    _text(etree.SubElement(node, "info", format="html"), info.strip() if info else "")
+    info_node = etree.SubElement(node, "info", format="html")
+    _text(info_node, info.html)
+    embed_files(info_node, info.html, info.media, info.course)
     etree.SubElement(node, "idnumber").text = identifier
+
+
+def embed_files(node: etree._Element, html: str, media: set[str], course: Course) -> None:
+    """Beside an HTML ``text``, every image it shows as a base64 ``file``, which Moodle reads with it."""
+    for path in sorted(media):
+        target = asset_path(path)
+        if FILE_TOKEN + asset_url(path) not in html:
+            continue
+        file = etree.SubElement(node, "file", name=posixpath.basename(target),
+                                path=f"/{posixpath.dirname(target)}/", encoding="base64")
+        file.text = base64.b64encode(read_media(course.root, path)).decode("ascii")
 
 
 def moodle_fraction(percent: float) -> tuple[str, bool]:
@@ -137,17 +158,7 @@ class QuestionWriter:
     def fill(self, node: etree._Element, html: str) -> None:
         """``text`` and, beside it, every image the HTML shows, embedded as a ``file`` (Moodle reads both so)."""
         _text(node, html)
-        for path in sorted(self.texts.media):
-            target = asset_path(path)
-            if FILE_TOKEN + target not in html:
-                continue
-            try:
-                data = (self.course.root / path).read_bytes()
-            except OSError as exc:
-                raise BuildError(f"cannot read media file {path}: {exc.strerror or exc}") from exc
-            file = etree.SubElement(node, "file", name=posixpath.basename(target),
-                                    path=f"/{posixpath.dirname(target)}/", encoding="base64")
-            file.text = base64.b64encode(data).decode("ascii")
+        embed_files(node, html, self.texts.media, self.course)
 
     def answer(self, parent: etree._Element, fraction: str, text: str, feedback: str, *, html: bool = True) -> etree._Element:
         node = etree.SubElement(parent, "answer", fraction=fraction, format="html" if html else "plain_text")

@@ -39,11 +39,9 @@ def _adlcp(tag: str) -> str:
     return f"{{{NS['adlcp']}}}{tag}"
 
 
-class Scorm12Exporter(Exporter):
+class Scorm12Exporter(Exporter, builtin="scorm12"):
     """A SCORM 1.2 package: one SCO for the course (``-O sco=course``, default) or one per module."""
 
-    name = "scorm12"
-    description = "SCORM 1.2 package (zip) that every LMS plays, Moodle included"
     first_entry = MANIFEST
 
     def export(self, course: Course, writer: PackageWriter) -> None:

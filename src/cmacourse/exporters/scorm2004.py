@@ -41,15 +41,13 @@ def _q(prefix: str | None, tag: str) -> str:
     return f"{{{NS[prefix]}}}{tag}"
 
 
-class Scorm2004Exporter(Exporter):
+class Scorm2004Exporter(Exporter, builtin="scorm2004"):
     """A SCORM 2004 4th Edition package with the sequencing the course implies.
 
     Options: ``-O sco=course|module``; ``-O map_info=true`` adds the ``imsss:mapInfo`` global
     objectives that let a conformant LMS enforce module prerequisites (Moodle cannot import it).
     """
 
-    name = "scorm2004"
-    description = "SCORM 2004 4th Edition package (zip) with sequencing"
     first_entry = MANIFEST
 
     def export(self, course: Course, writer: PackageWriter) -> None:

@@ -4,18 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from importlib import resources
-from typing import TYPE_CHECKING
 
 from ..errors import BuildError
+from ..media import read_media
 from ..model import Course
+from ..packaging import PackageWriter
 from .data import data_script
 from .layout import Launch, LaunchLayout, Scope, launch_layouts
 from .pages import render_launch
 from .rendering import MarkdownRenderer, asset_path
 from .state import StateLayout, worst_case_length
-
-if TYPE_CHECKING:  # the exporters import the player; the player needs only the writer's interface
-    from ..exporters._package import PackageWriter
 
 __all__ = ["DATA_SCRIPT", "Launch", "LaunchLayout", "player_files", "render_player", "runtimes", "worst_case_state_size"]
 
@@ -87,10 +85,7 @@ def render_player(course: Course, writer: PackageWriter, *, runtime: str, scope:
     for path, data in files.items():
         writer.add(path, data)
     for path in sorted(media):
-        try:
-            writer.add(asset_path(path), (course.root / path).read_bytes())
-        except OSError as exc:
-            raise BuildError(f"cannot read media file {path}: {exc.strerror or exc}") from exc
+        writer.add(asset_path(path), read_media(course.root, path))
     return tuple(layout.launch for layout in layouts)
 
 

@@ -16,7 +16,7 @@ from ..model import Course
 from ..numbers import number_text, points_text
 from ..questions import Assessment, Question, player_question, scrambled
 from .layout import LaunchLayout
-from .rendering import MarkdownRenderer, asset_path
+from .rendering import MarkdownRenderer, asset_url
 
 #: What screen readers and sighted learners are told a callout is, by its style.
 CALLOUT_LABELS = {"note": "Note", "tip": "Tip", "warning": "Warning", "important": "Important", "scenario": "Scenario"}
@@ -53,7 +53,7 @@ def render_launch(course: Course, layout: LaunchLayout, renderer: MarkdownRender
         course=course, layout=layout, launch=layout.launch, root=root, md=renderer, scripts=scripts,
         version=__version__, callout_labels=CALLOUT_LABELS, first_screen=first_screen,
         glossary_file=glossary_source.file.display if glossary_source else "",
-        asset=lambda path: root + asset_path(path),
+        asset=lambda path: root + asset_url(path),
         source_path=_source_path, points=points_text, scrambled=scrambled,
         played=lambda questions: [player_question(q) for q in questions],
         quiz_rules=lambda a: quiz_rules(layout, a),
