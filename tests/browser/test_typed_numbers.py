@@ -98,3 +98,18 @@ def test_a_german_course_reads_a_comma_as_the_decimal_mark(page: Page, tmp_path:
     page.evaluate("cmaPlayer.go('check')")
     assert check(page, "q-hours", "7,5")[1].startswith("Correct.")
     assert check(page, "q-jobs", "114.600")[1].startswith("Correct.")
+
+
+def test_the_flagship_figures_are_right_as_the_course_writes_them(page: Page, tmp_path: Path) -> None:
+    """In the flagship course, "114,600" and "$38,270" are right answers to the openings and median-pay questions."""
+    site = export(load_course(Path(__file__).resolve().parents[2] / "course_content"), "html", tmp_path)
+    open_player(page, (site / "index.html").as_uri())
+    graded = page.evaluate("""(cases) => cases.map(([quiz, id, typed]) => {
+      const q = cmaCourse.assessments[quiz].questions.find((x) => x.id === id);
+      const item = document.getElementById("q-" + id);
+      item.querySelector("input[type='text']").value = typed;
+      const read = cmaPlayerLib.questions.read(item, q);
+      return read.error || cmaPlayerLib.questions.grade(q, read.response);
+    })""", [["step-5-check", "s5-openings", "114,600"], ["final-exam", "fx-median-salary", "$38,270"],
+            ["final-exam", "fx-median-salary", "38,270 dollars"]])
+    assert graded == [True, True, True]
