@@ -54,6 +54,18 @@ def build_parser() -> argparse.ArgumentParser:
     preview.add_argument("--no-browser", action="store_true", help="do not open a browser")
     preview.set_defaults(handler=_preview)
 
+    translate = commands.add_parser("translate", help="export a course's text for translators (XLIFF 1.2) and import their work")
+    steps = translate.add_subparsers(dest="step", metavar="STEP", required=True)
+    export = steps.add_parser("export", help="write one XLIFF file with every translatable string of the course")
+    export.add_argument("path", nargs="?", default=DEFAULT_PATH, help=f"the course folder (default: {DEFAULT_PATH})")
+    export.add_argument("--lang", required=True, metavar="TAG", help="the language to translate into, as a BCP 47 tag such as es")
+    export.add_argument("--out", "-o", required=True, type=_folder, metavar="DIR", help="the folder to write the XLIFF file into")
+    export.set_defaults(handler=_translate_export)
+    import_ = steps.add_parser("import", help="check a translated XLIFF file and keep it in the course's locales/ folder")
+    import_.add_argument("file", help="the translated XLIFF file")
+    import_.add_argument("path", nargs="?", default=DEFAULT_PATH, help=f"the course folder (default: {DEFAULT_PATH})")
+    import_.set_defaults(handler=_translate_import)
+
     formats = commands.add_parser("formats", help="list the export formats installed, with their -O options")
     formats.set_defaults(handler=_formats)
 
@@ -201,6 +213,32 @@ def _build(args: argparse.Namespace) -> int:
             print(shown_path(path))
     finally:
         logger.removeHandler(notes)
+    return 0
+
+
+def _translate_export(args: argparse.Namespace) -> int:
+    from .hints import shown_path
+    from .translation.workflow import export_translation
+
+    summary = export_translation(args.path, args.lang, args.out)
+    print(shown_path(summary.path))
+    print(f"{summary.translated} translated, {summary.changed} changed since translated, {summary.new} new", file=sys.stderr)
+    return 0
+
+
+def _translate_import(args: argparse.Namespace) -> int:
+    from .errors import InvalidCourseError
+    from .hints import shown_path
+    from .translation.workflow import import_translation
+
+    try:
+        summary = import_translation(args.file, args.path)
+    except InvalidCourseError as exc:
+        # The problems are in the translation file, named as it was typed, not in the course folder.
+        _print_problems(exc.problems)
+        return 1
+    print(shown_path(summary.path))
+    print(f"{summary.units} units in {summary.language}", file=sys.stderr)
     return 0
 
 
