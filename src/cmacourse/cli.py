@@ -37,6 +37,8 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("path", nargs="?", default=DEFAULT_PATH, help=f"the course folder (default: {DEFAULT_PATH})")
     validate.add_argument("--json", action="store_true", help="print problems as one JSON document, for editors and CI")
     validate.add_argument("--strict", action="store_true", help="fail on warnings too")
+    validate.add_argument("--lang", metavar="TAG", default=None,
+                          help="check the course's translation into this language (kept in PATH/locales/TAG/) instead")
     validate.set_defaults(handler=_validate)
 
     build = commands.add_parser("build", help="export a course as a package for an LMS")
@@ -178,7 +180,12 @@ def _validate(args: argparse.Namespace) -> int:
 
     from .loading import read_course
 
-    report = read_course(args.path)
+    if args.lang:
+        from .translation.overlay import validate_translation
+
+        report = validate_translation(args.path, args.lang)
+    else:
+        report = read_course(args.path)
     failed = bool(report.errors) or (args.strict and bool(report.warnings))
     problems = _typed(report.problems, args)
     if args.json:
@@ -191,7 +198,8 @@ def _validate(args: argparse.Namespace) -> int:
         assert course is not None
         questions = sum(1 for _ in course.questions())
         pages = sum(len(m.pages) for m in course.modules)
-        print(f"{args.path}: valid: {len(course.modules)} modules, {pages} pages, {questions} questions", file=sys.stderr)
+        language = f" in {args.lang}" if args.lang else ""
+        print(f"{args.path}: valid{language}: {len(course.modules)} modules, {pages} pages, {questions} questions", file=sys.stderr)
     return 1 if failed else 0
 
 
