@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from cmacourse import load_course, read_course
+from cmacourse import dump_course, load_course, read_course
 from cmacourse.exporters import export
 from cmacourse.cli import main
 from cmacourse.coursefiles import MAX_MEDIA_BYTES, MAX_TEXT_BYTES
@@ -112,16 +112,19 @@ def test_a_broken_link_is_named_as_one_without_a_did_you_mean_for_itself(tmp_pat
 
 
 def test_media_read_for_a_package_is_checked_again(tmp_path: Path, outside: Path) -> None:
-    """A media file swapped for an outside link after validation is refused by the build, in every format's reader."""
-    course_dir = _course(tmp_path)
+    """A media file swapped for an outside link after validation is refused by every reader: the player's, the cartridge's, Moodle XML's and dump_course."""
+    files = edit(MINIMAL, "m1/check.yaml", "prompt: What comes first?", "prompt: 'What comes first? ![Steps](../media/pic.svg)'")
+    course_dir = _course(tmp_path, files)
     course = load_course(course_dir)
     (course_dir / "media" / "pic.svg").unlink()
     (course_dir / "media" / "pic.svg").symlink_to(outside / "secret.svg")
     with pytest.raises(BuildError, match="leads outside the course folder"):
         read_media(course_dir, "media/pic.svg")
-    for fmt in ("html", "imscc"):
+    for fmt in ("html", "imscc", "moodlexml"):
         with pytest.raises(BuildError, match="leads outside the course folder"):
             export(course, fmt, tmp_path / "out")
+    with pytest.raises(BuildError, match="leads outside the course folder"):
+        dump_course(course, tmp_path / "dumped")
 
 
 def test_a_pipe_in_place_of_a_media_file_is_refused_without_waiting(tmp_path: Path) -> None:
