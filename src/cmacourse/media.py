@@ -30,6 +30,8 @@ _FORBIDDEN = set('#?%\\:*"<>|')
 _DEVICES = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$", re.IGNORECASE)
 #: SVG elements that run script, embed another document or change attributes over time.
 _ACTIVE_ELEMENTS = frozenset({"script", "foreignObject", "iframe", "embed", "object", "handler", "listener"})
+#: Elements that may embed a picture as a ``data:image/…`` URL, which browsers show as an inert image.
+_IMAGE_ELEMENTS = frozenset({"image", "feImage"})
 _ANIMATIONS = frozenset({"animate", "set", "animateTransform", "animateMotion"})
 #: An ``url(...)`` or ``@import`` in CSS that points anywhere but at a fragment of the same file.
 _CSS_EXTERNAL = re.compile(r"@import|url\(\s*['\"]?\s*(?!#)", re.IGNORECASE)
@@ -103,7 +105,7 @@ def _element_problems(node: etree._Element) -> Iterator[tuple[int | None, str]]:
             yield line, f"the {local} attribute of <{name}> runs script"
         elif scheme.startswith(("javascript:", "vbscript:")):
             yield line, f"the {local} attribute of <{name}> is a script URL"
-        elif local in {"href", "src"} and not (value.startswith("#") or scheme.startswith("data:image/")):
+        elif local in {"href", "src"} and not (value.startswith("#") or (name in _IMAGE_ELEMENTS and scheme.startswith("data:image/"))):
             yield line, f"the {local} attribute of <{name}> points at {value!r}, outside this file"
         elif local == "style" and _CSS_EXTERNAL.search(value):
             yield line, f"the style attribute of <{name}> loads a file from elsewhere (url() or @import)"
