@@ -193,3 +193,18 @@ def test_base_iri_is_checked_as_an_iri(tmp_path: Path, value: str, valid: bool) 
     """``base_iri`` must be an absolute http(s) IRI: the schema's ``format: iri`` is enforced."""
     files = edit(MINIMAL, "course.yaml", "id: mini\n", f"id: mini\nbase_iri: '{value}'\n")
     assert [p[1:3] for p in found(tmp_path, files)] == ([] if valid else [("schema.format", "course.yaml")])
+
+
+@pytest.mark.parametrize("number", ["1" + "0" * 5000, "-" + "9" * 19, "0x" + "f" * 5000])
+@pytest.mark.parametrize(("path", "old"), [("m1/check.yaml", "kind: knowledge_check\n"), ("m2/lesson.md", "title: Doses\n")])
+def test_a_whole_number_too_long_is_a_located_problem(tmp_path: Path, number: str, path: str, old: str) -> None:
+    """A number with thousands of digits, which Python cannot even print, is a syntax.yaml error at the number."""
+    files = edit(MINIMAL, path, old, f"{old}max_attempts: {number}\n")
+    line = str(files[path]).split("\n").index(f"max_attempts: {number}") + 1
+    assert [p[1:5] for p in found(tmp_path, files)] == [("syntax.yaml", path, line, 15)]
+
+
+def test_a_long_number_in_quotes_is_text(tmp_path: Path) -> None:
+    """The same digits quoted are text: an ordinary schema.type problem where a number belongs, and fine where text does."""
+    files = edit(MINIMAL, "m1/check.yaml", "title: Check one", f"title: '{'1' * 5000}'")
+    assert [p[1] for p in found(tmp_path, files)] == ["schema.maxLength"]
