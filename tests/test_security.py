@@ -118,12 +118,12 @@ def test_media_read_for_a_package_is_checked_again(tmp_path: Path, outside: Path
     course = load_course(course_dir)
     (course_dir / "media" / "pic.svg").unlink()
     (course_dir / "media" / "pic.svg").symlink_to(outside / "secret.svg")
-    with pytest.raises(BuildError, match="leads outside the course folder"):
+    with pytest.raises(BuildError, match="outside the course folder"):
         read_media(course_dir, "media/pic.svg")
     for fmt in ("html", "imscc", "moodlexml"):
-        with pytest.raises(BuildError, match="leads outside the course folder"):
+        with pytest.raises(BuildError, match="outside the course folder"):
             export(course, fmt, tmp_path / "out")
-    with pytest.raises(BuildError, match="leads outside the course folder"):
+    with pytest.raises(BuildError, match="outside the course folder"):
         dump_course(course, tmp_path / "dumped")
 
 
