@@ -46,7 +46,7 @@ class CourseReport:
         return tuple(p for p in self.problems if p.severity == "warning")
 
 
-def course_root(path: str | Path) -> Path:
+def course_root(path: str | os.PathLike[str]) -> Path:
     """The course folder for a path that names it or its course.yaml.
 
     Raises:
@@ -66,7 +66,7 @@ def course_root(path: str | Path) -> Path:
     return path
 
 
-def read_course(path: str | Path) -> CourseReport:
+def read_course(path: str | os.PathLike[str]) -> CourseReport:
     """Read and check a course folder; never raises for bad content, only for a missing folder.
 
     Raises:
@@ -84,7 +84,7 @@ def read_course(path: str | Path) -> CourseReport:
     return CourseReport(course, tuple(problems), not reader.failed)
 
 
-def load_course(path: str | Path) -> Course:
+def load_course(path: str | os.PathLike[str]) -> Course:
     """Read a course folder into the model.
 
     Raises:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from collections.abc import Iterable, Iterator
 
@@ -10,7 +9,7 @@ from .contentchecks import content_problems
 from .errors import Location, Problem, Severity
 from .jsonschemas import did_you_mean, not_finite_message
 from .model import Course, Module
-from .questions import Matching, MultipleResponse, Numeric, Ordering, SingleChoice
+from .questions import not_finite
 from .sourcemap import SourceRef
 
 
@@ -134,30 +133,13 @@ def _objective_refs(course: Course, complete: bool) -> Iterator[Problem]:
 
 
 def _questions(course: Course) -> Iterator[Problem]:
+    # Each question type checks itself (Question.check); here its findings are located in the file.
     for _, question in course.questions():
         ref = question.source
-        yield from _not_finite(question.points, ref, "/points")
-        if isinstance(question, SingleChoice):
-            ids = [o.id for o in question.options]
-            if len(set(ids)) != len(ids):
-                yield from _duplicates("option", ((o.id, ref.child("options", i) if ref else None) for i, o in enumerate(question.options)))
-            correct = sum(o.correct for o in question.options)
-            if correct == 0:
-                yield _problem("question.no-correct-answer", "no option is marked correct: true", ref, "/options")
-            elif correct > 1 and not isinstance(question, MultipleResponse):
-                yield _problem("question.several-correct", f"{correct} options are marked correct in a single_choice question",
-                               ref, "/options", hint="use type: multiple_response, or mark one option only")
-        elif isinstance(question, Matching):
-            # A repeated prompt or answer would make two pairs indistinguishable for learners and LMSs alike.
-            yield from _repeated("prompt", [p.prompt for p in question.pairs], ref, "/pairs")
-            yield from _repeated("answer", [p.match for p in question.pairs] + list(question.distractors), ref, "/pairs")
-        elif isinstance(question, Ordering):
-            yield from _repeated("item", list(question.items), ref, "/items")
-        elif isinstance(question, Numeric):
-            if question.tolerance < 0:
-                yield _problem("question.tolerance", "the tolerance must be 0 or more", ref, "/tolerance")
-            yield from _not_finite(question.answer, ref, "/answer")
-            yield from _not_finite(question.tolerance, ref, "/tolerance")
+        for finding in question.check():
+            first = ref.location(finding.first) if ref and finding.first else None
+            yield _problem(finding.code, finding.message, ref, finding.where, severity=finding.severity,
+                           hint=f"first used at {first}" if first else finding.hint)
 
 
 def _scores(course: Course) -> Iterator[Problem]:
@@ -169,18 +151,8 @@ def _scores(course: Course) -> Iterator[Problem]:
 
 
 def _not_finite(value: object, ref: SourceRef | None, where: str) -> Iterator[Problem]:
-    # YAML's .nan and .inf are numbers to JSON Schema, and NaN fails no comparison, so they pass
-    # minimum and maximum. No score, answer or tolerance can be one, and JSON cannot carry them.
-    if isinstance(value, float) and not math.isfinite(value):
-        yield _problem("value.not-finite", not_finite_message(value), ref, where)
-
-
-def _repeated(what: str, values: list[str], ref: SourceRef | None, where: str) -> Iterator[Problem]:
-    if len(set(values)) == len(values):
-        return
-    for value, count in Counter(values).items():
-        if count > 1:
-            yield _problem("question.repeated", f"the {what} {value!r} appears {count} times; learners could not tell them apart", ref, where)
+    for finding in not_finite(value, where):
+        yield _problem(finding.code, finding.message, ref, where)
 
 
 def _assessment_kinds(course: Course) -> Iterator[Problem]:
