@@ -6,6 +6,8 @@
 #   MOODLE_PGDATA   where the private PostgreSQL cluster lives (default: .moodle/pgdata, or a folder
 #                   under /var/tmp when the postgres user cannot reach the checkout)
 #
+# `setup-moodle.sh stop` stops the cluster (scripts/test-lms.sh does when its suite ends).
+#
 # Everything lives in the git-ignored .moodle/ folder of the checkout: the code (its config.php is ours),
 # the data folder, PHP's settings for it and the cluster. PostgreSQL runs as the postgres user on
 # 127.0.0.1 only, on a port free when the cluster starts (.moodle/pgport); the cluster is left running.
@@ -44,10 +46,23 @@ if [[ -n "$(missing_packages)" ]]; then
     [[ -z "$(missing_packages)" ]] || die "PHP extensions still missing after apt-get: need ${PHP_EXTENSIONS[*]}"
 fi
 PG_BIN="$(dirname "$(compgen -G '/usr/lib/postgresql/*/bin/initdb' | sort -V | tail -n 1)")"
+mkdir -p "$STATE"
+PGDATA="${MOODLE_PGDATA:-$STATE/pgdata}"
+if [[ -z "${MOODLE_PGDATA:-}" ]] && ! runuser -u postgres -- test -x "$STATE"; then
+    # PostgreSQL refuses to run as root and its user cannot enter this checkout (e.g. under /root).
+    PGDATA="/var/tmp/cmacourse-moodle-$(printf '%s' "$ROOT" | sha1sum | cut -c1-12)/pgdata"
+fi
+as_postgres() { runuser -u postgres -- "$@"; }
+if [[ "${1:-}" == stop ]]; then
+    if as_postgres "$PG_BIN/pg_ctl" -D "$PGDATA" status >/dev/null 2>&1; then
+        as_postgres "$PG_BIN/pg_ctl" -D "$PGDATA" -m fast -w stop >/dev/null
+        say "PostgreSQL stopped"
+    fi
+    exit 0
+fi
 
 # ------------------------------------------------------------------ the Moodle code, unpacked once
 [[ -f "$TARBALL" ]] || die "Moodle tarball not found at $TARBALL (set MOODLE_TARBALL)"
-mkdir -p "$STATE"
 TARBALL_ID="$(stat -c '%s %Y' "$TARBALL") $(basename "$TARBALL")"
 if [[ ! -f "$CODE/.unpacked-from" || "$(cat "$CODE/.unpacked-from")" != "$TARBALL_ID" ]]; then
     say "unpacking $TARBALL"
@@ -98,8 +113,10 @@ $CFG->dataroot = $state . '/data';
 $CFG->admin = 'admin';
 $CFG->directorypermissions = 02777;
 // Every PHP notice and Moodle debugging message shown: the tests count each one as a failure.
-$CFG->debug = E_ALL;
+$CFG->debug = E_ALL; // DEBUG_DEVELOPER, which lib/setuplib.php defines only after this file
 $CFG->debugdisplay = 1;
+// On web pages a debugging message becomes a PHP notice, so that the web server's error log has it too.
+$CFG->debug_developer_debugging_as_error = true;
 $CFG->noemailever = true;
 $CFG->passwordpolicy = 0;
 $CFG->lang = 'en';
@@ -108,12 +125,6 @@ PHP
 mkdir -p "$DATA"
 
 # ------------------------------------------------------------------ the private PostgreSQL cluster
-PGDATA="${MOODLE_PGDATA:-$STATE/pgdata}"
-if [[ -z "${MOODLE_PGDATA:-}" ]] && ! runuser -u postgres -- test -x "$STATE"; then
-    # PostgreSQL refuses to run as root and its user cannot enter this checkout (e.g. under /root).
-    PGDATA="/var/tmp/cmacourse-moodle-$(printf '%s' "$ROOT" | sha1sum | cut -c1-12)/pgdata"
-fi
-as_postgres() { runuser -u postgres -- "$@"; }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 if [[ ! -f "$PGDATA/PG_VERSION" ]]; then
     say "creating a PostgreSQL cluster in $PGDATA"

@@ -45,7 +45,10 @@ class Cartridge:
         return self.manifest.find(f".//cp:resource[@identifier='{identifier}']", CP)
 
     def folders(self) -> list[etree._Element]:
-        return self.manifest.findall("cp:organizations/cp:organization/cp:item/cp:item", CP)
+        """The module folders, after the empty course folder that takes Moodle's "General" section."""
+        course_folder, *modules = self.manifest.findall("cp:organizations/cp:organization/cp:item/cp:item", CP)
+        assert course_folder.get("identifier") == "course_general" and not len(course_folder.findall("cp:item", CP))
+        return modules
 
     def items(self, path: str) -> dict[str, etree._Element]:
         return {i.get("ident"): i for i in self.xml(path).iterfind(".//q:item", Q)}

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import secrets
 import socket
 import subprocess
 import time
@@ -53,6 +54,12 @@ class Moodle:
         self.release = re.search(r"\$release\s*=\s*'([^']+)'", (code / "version.php").read_text()).group(1)  # type: ignore[union-attr]
         self.wwwroot = ""
         self.web_log = STATE / "web-errors.log"
+        #: The site outlives a test run: what one run creates is named apart from earlier runs'.
+        self.run_tag = secrets.token_hex(3)
+
+    def name(self, base: str) -> str:
+        """A course short name or username unique to this run."""
+        return f"{base}-{self.run_tag}"
 
     def environment(self) -> dict[str, str]:
         return {**os.environ, "CMACOURSE_MOODLE_ROOT": str(self.code), "CMACOURSE_MOODLE_WWWROOT": self.wwwroot,
@@ -94,7 +101,7 @@ class Moodle:
         self.web_log.write_text("")
         env = {**self.environment(), "PHP_CLI_SERVER_WORKERS": str(workers)}
         server = subprocess.Popen(
-            ["php", "-d", "log_errors=1", "-d", f"error_log={self.web_log}", "-S", f"{LOOPBACK}:{port}", "-t", str(self.code)],
+            ["php", "-d", "opcache.file_cache_only=0", "-d", "opcache.memory_consumption=256", "-d", "log_errors=1", "-d", f"error_log={self.web_log}", "-S", f"{LOOPBACK}:{port}", "-t", str(self.code)],
             env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             deadline = time.monotonic() + 20

@@ -18,7 +18,7 @@ VERSIONS = {"scorm12": "SCORM_1.2", "scorm2004": "SCORM_1.3"}
 
 
 def add(moodle: Moodle, package: Path, name: str) -> dict[str, Any]:
-    return moodle.run("scorm_add", package=package, course="scorm-import", name=name)  # type: ignore[no-any-return]
+    return moodle.run("scorm_add", package=package, course=moodle.name("scorm-import"), name=name)  # type: ignore[no-any-return]
 
 
 def expected_scos(course: Course, sco: str) -> list[dict[str, Any]]:

@@ -52,6 +52,8 @@ DISCUSSION = "imsdt_xmlv1p1"
 WEB_LINK = "imswl_xmlv1p1"
 
 MANIFEST = "imsmanifest.xml"
+#: The organization's first, empty folder: Moodle's "General" section, before the modules' own.
+COURSE_FOLDER = "course_general"
 #: Where pages and media go: Canvas makes pages of ``wiki_content`` and course files of ``web_resources``.
 PAGES = "wiki_content/"
 FILES = "web_resources/"
@@ -304,6 +306,10 @@ def manifest(course: Course, folders: list[ModuleFolder], resources: list[Resour
     organizations = _cp(root, "organizations")
     organization = _cp(organizations, "organization", identifier="organization", structure="rooted-hierarchy")
     top = _cp(organization, "item", identifier="root")
+    # Moodle's converter (backup/cc/cc2moodle.php) makes each folder a section numbered from 0, the
+    # "General" section, and keeps a folder's title only as the section's summary (its sections have no
+    # name field). This empty first folder takes section 0, so that every module has a section of its own.
+    _cp(_cp(top, "item", identifier=COURSE_FOLDER), "title").text = course.title
     for folder in folders:
         node = _cp(top, "item", identifier=folder.identifier)
         _cp(node, "title").text = folder.title

@@ -29,22 +29,24 @@ set_error_handler(function (int $errno, string $message, string $file, int $line
 });
 
 /**
- * Run $work with its output captured: Moodle's importers echo progress as HTML. Debugging messages
- * in that output ("++ message ++" in a CLI script) are kept as problems, the rest is dropped.
+ * Run $work with its output captured, and return [its result, that output]: Moodle's importers and
+ * restores report progress on the page ("++ message ++" notifications in a CLI script). A debugging
+ * message there (the same form, followed by its backtrace) is kept as a problem.
  */
-function lms_quietly(callable $work) {
+function lms_capture(callable $work): array {
     global $LMS_PROBLEMS;
     ob_start();
     try {
-        return $work();
+        $result = $work();
     } finally {
         $output = ob_get_clean();
-        if (preg_match_all('/^\+\+ (.*) \+\+$/m', $output, $found)) {
+        if (preg_match_all('/^\+\+ (.*) \+\+\n\* line /m', $output, $found)) {
             foreach ($found[1] as $message) {
                 $LMS_PROBLEMS[] = "Moodle debugging: $message";
             }
         }
     }
+    return [$result, $output];
 }
 
 /** The command line's --name=value options, each required unless it has a default. */
