@@ -298,7 +298,7 @@ def terms_section(course: Course, page: Page, renderer: MarkdownRenderer) -> str
 
 
 def manifest(course: Course, folders: list[ModuleFolder], resources: list[Resource]) -> etree._Element:
-    """``imsmanifest.xml``: metadata, one organization with a folder per module, and every resource."""
+    """``imsmanifest.xml``: metadata, one organization (an empty course folder, then a folder per module), and every resource."""
     root = etree.Element(f"{{{CP_NS}}}manifest", identifier=f"manifest_{course.id}", nsmap=MANIFEST_NSMAP)
     root.set(f"{{{XSI_NS}}}schemaLocation", f"{CP_NS} {PROFILE}/ccv1p1_imscp_v1p2_v1p0.xsd "
                                             f"{LOM_NS} {PROFILE}/LOM/ccv1p1_lommanifest_v1p0.xsd")
