@@ -38,21 +38,27 @@ missing_packages() {
     done
     compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || echo postgresql
 }
+as_root() { if [[ "$(id -u)" == 0 ]]; then "$@"; else sudo "$@"; fi; }
 if [[ -n "$(missing_packages)" ]]; then
-    [[ "$(id -u)" == 0 ]] || die "PHP 8.2 or PostgreSQL is missing; run as root to install ${PHP_PACKAGES[*]} postgresql"
     say "installing ${PHP_PACKAGES[*]} postgresql"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${PHP_PACKAGES[@]}" postgresql >/dev/null
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+        "${PHP_PACKAGES[@]}" postgresql >/dev/null
     [[ -z "$(missing_packages)" ]] || die "PHP extensions still missing after apt-get: need ${PHP_EXTENSIONS[*]}"
 fi
 PG_BIN="$(dirname "$(compgen -G '/usr/lib/postgresql/*/bin/initdb' | sort -V | tail -n 1)")"
 mkdir -p "$STATE"
+# PostgreSQL refuses to run as root: root runs it as the postgres user, anyone else as themselves.
+if [[ "$(id -u)" == 0 ]]; then
+    as_postgres() { runuser -u postgres -- "$@"; }
+else
+    as_postgres() { "$@"; }
+fi
 PGDATA="${MOODLE_PGDATA:-$STATE/pgdata}"
-if [[ -z "${MOODLE_PGDATA:-}" ]] && ! runuser -u postgres -- test -x "$STATE"; then
-    # PostgreSQL refuses to run as root and its user cannot enter this checkout (e.g. under /root).
+if [[ -z "${MOODLE_PGDATA:-}" ]] && ! as_postgres test -x "$STATE"; then
+    # The postgres user cannot enter this checkout (e.g. one under /root).
     PGDATA="/var/tmp/cmacourse-moodle-$(printf '%s' "$ROOT" | sha1sum | cut -c1-12)/pgdata"
 fi
-as_postgres() { runuser -u postgres -- "$@"; }
 if [[ "${1:-}" == stop ]]; then
     if as_postgres "$PG_BIN/pg_ctl" -D "$PGDATA" status >/dev/null 2>&1; then
         as_postgres "$PG_BIN/pg_ctl" -D "$PGDATA" -m fast -w stop >/dev/null
@@ -129,7 +135,7 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 if [[ ! -f "$PGDATA/PG_VERSION" ]]; then
     say "creating a PostgreSQL cluster in $PGDATA"
     mkdir -p "$PGDATA"
-    chown postgres:postgres "$PGDATA"
+    [[ "$(id -u)" != 0 ]] || chown postgres:postgres "$PGDATA"
     chmod 700 "$PGDATA"
     as_postgres "$PG_BIN/initdb" -D "$PGDATA" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
     # A throw-away test database: durability traded for speed.

@@ -50,6 +50,11 @@ class Moodle:
     def __init__(self, code: Path = CODE) -> None:
         if not (code / "config.php").is_file() or not (STATE / "installed").is_file():
             raise MoodleProblem(f"no installed Moodle at {code}: {SETUP_HINT}")
+        port = int((STATE / "pgport").read_text())
+        try:
+            socket.create_connection((LOOPBACK, port), timeout=5).close()
+        except OSError:
+            raise MoodleProblem(f"Moodle's PostgreSQL is not running on {LOOPBACK}:{port}: {SETUP_HINT}") from None
         self.code = code
         self.release = re.search(r"\$release\s*=\s*'([^']+)'", (code / "version.php").read_text()).group(1)  # type: ignore[union-attr]
         self.wwwroot = ""

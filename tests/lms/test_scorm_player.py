@@ -19,14 +19,18 @@ LEARNERS = ("finisher", "failer", "leaver")
 FAILED_QUESTIONS = 16
 
 
+def add_activity(moodle: Moodle, package: Path, course: str, roles: tuple[str, ...]) -> dict[str, Any]:
+    """A SCORM package (sco=course) as an activity of ``course``, with a learner enrolled per role."""
+    stored = moodle.run("scorm_add", package=package, course=moodle.name(course), name="Becoming a CMA")
+    usernames = {moodle.name(role): role for role in roles}
+    users = moodle.run("learners", course=moodle.name(course), usernames=",".join(usernames), password=LEARNER_PASSWORD)
+    return {**stored, "users": {usernames[name]: user_id for name, user_id in users["users"].items()}}
+
+
 @pytest.fixture(scope="module")
 def activity(moodle: Moodle, package: Callable[..., Path]) -> dict[str, Any]:
-    """The SCORM 1.2 package (sco=course) as an activity, with three enrolled learners."""
-    course = moodle.name("scorm-player")
-    stored = moodle.run("scorm_add", package=package("scorm12"), course=course, name="Becoming a CMA (SCORM 1.2)")
-    usernames = {moodle.name(role): role for role in LEARNERS}
-    users = moodle.run("learners", course=course, usernames=",".join(usernames), password=LEARNER_PASSWORD)["users"]
-    return {**stored, "users": {usernames[name]: user_id for name, user_id in users.items()}}
+    """The SCORM 1.2 package as an activity, with three enrolled learners."""
+    return add_activity(moodle, package("scorm12"), "scorm12-player", LEARNERS)
 
 
 @pytest.fixture
@@ -79,6 +83,20 @@ def test_a_learner_who_answers_everything_right_gets_100(learner_page: Callable[
     assert (record["grade"], record["grademax"], record["shown"]) == (100.0, 100.0, "100.00")
     assert (tracks["cmi.core.lesson_status"], tracks["cmi.core.score.raw"]) == ("passed", "100")
     assert interactions(tracks) == sum(len(a.questions) for a in course.assessments)
+
+
+def test_scorm2004_a_learner_who_answers_everything_right_gets_100(
+        learner_page: Callable[[str], Any], moodle: Moodle, moodle_site: str, package: Callable[..., Path], course: Course) -> None:
+    activity = add_activity(moodle, package("scorm2004"), "scorm2004-player", ("finisher2004",))
+    page = learner_page("finisher2004")
+    frame = open_activity(page, moodle_site, activity["cmid"])
+    take_course(frame, course)
+    finish(page, frame)
+    record = grades(moodle, activity, "finisher2004")
+    tracks = course_sco(record)
+    assert (record["grade"], record["shown"]) == (100.0, "100.00")
+    assert (tracks["cmi.completion_status"], tracks["cmi.success_status"], float(tracks["cmi.score.scaled"])) == (
+        "completed", "passed", 1.0)
 
 
 def test_a_learner_who_fails_the_exam_sees_moodles_grade(learner_page: Callable[[str], Any], moodle: Moodle,
