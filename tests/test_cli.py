@@ -170,15 +170,20 @@ def test_subcommand_help(argv: list[str], words: list[str], capsys: pytest.Captu
 
 
 def test_formats_lists_every_registered_format(capsys: pytest.CaptureFixture[str]) -> None:
-    """`formats` prints one line per registered format: its id, then its description."""
+    """`formats` prints one line per registered format (its id, then its description), then one per option it declares."""
     from cmacourse.exporters import exporters
 
     assert main(["formats"]) == 0
-    lines = capsys.readouterr().out.splitlines()
+    out = capsys.readouterr().out
+    lines = [line for line in out.splitlines() if not line.startswith(" ")]
     names = list(exporters.infos())
     assert names and [line.split()[0] for line in lines] == names
     for line, name in zip(lines, names):
         assert line.endswith(exporters.get(name).description)
+    for name in names:
+        for option in exporters.get(name).declared_options:
+            assert f"-O {option.usage()}  {option.help}" in out
+    assert "-O sco=course|module" in out and "-O map_info=yes|no" in out and "-O canvas=yes|no" in out
 
 
 def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -200,3 +205,126 @@ def test_process_exit_statuses_and_no_traceback(tmp_path: Path) -> None:
         assert "Traceback" not in result.stderr + result.stdout
     assert results[1].stdout == "broken/m1/check.yaml:1:1: error[file.encoding]: byte 0x89 is not UTF-8 text; save the file as UTF-8\n"
     assert run_cli("validate", "--nope").returncode == 2
+
+
+class AnyPath:
+    """A path-like object that is neither ``str`` nor ``pathlib.Path``: only ``__fspath__``."""
+
+    def __init__(self, path: str | Path) -> None:
+        self._path = str(path)
+
+    def __fspath__(self) -> str:
+        return self._path
+
+
+@pytest.mark.parametrize("kind", [str, AnyPath])
+def test_the_python_api_takes_any_path(kind: type, tmp_path: Path) -> None:
+    """Every public function that takes a path accepts a str and any os.PathLike."""
+    import cmacourse
+    from cmacourse.building import build_formats
+    from cmacourse.loading import course_root
+    from cmacourse.scaffold import new_course, new_module
+
+    root = kind(tmp_path / "course")
+    assert new_course(root, "any-path")
+    assert new_module(root, "second")
+    assert course_root(kind(tmp_path / "course" / "course.yaml")) == tmp_path / "course"
+    course = cmacourse.load_course(root)
+    assert cmacourse.read_course(root).course == course and cmacourse.validate(root) == ()
+    assert cmacourse.export(course, "moodlexml", kind(tmp_path / "out")) == tmp_path / "out" / "any-path-moodlexml.xml"
+    assert build_formats(root, "html", kind(tmp_path / "out")) == [tmp_path / "out" / "any-path-html"]
+    assert cmacourse.dump_course(course, kind(tmp_path / "copy"))
+    assert cmacourse.load_course(kind(tmp_path / "copy")) == course
+
+
+@pytest.mark.parametrize(("typed", "suggestion"), [("scorm", "did you mean 'scorm12' or 'scorm2004'?"),
+                                                   ("SCORM12", "did you mean 'scorm12'?"),
+                                                   ("tin-can", "did you mean 'tincan'?")])
+def test_format_ids_get_did_you_mean(clean: Path, tmp_path: Path, typed: str, suggestion: str,
+                                     capsys: pytest.CaptureFixture[str]) -> None:
+    """A misspelt or wrongly cased format id names the nearest ones, and nothing is written."""
+    assert main(["build", str(clean), "--format", typed, "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert f"unknown format {typed!r}; {suggestion} available: " in err
+    assert not (tmp_path / "out").exists()
+
+
+FORMATS = ["html", "scorm12", "scorm2004", "cmi5", "tincan", "imscc", "moodlexml"]
+
+
+@pytest.mark.parametrize("name", FORMATS)
+def test_every_format_refuses_an_unknown_option_the_same_way(name: str, clean: Path, tmp_path: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    """`-O bogus=1` is refused by every format, in one form, before anything is written."""
+    from cmacourse.exporters import exporters
+
+    assert main(["build", str(clean), "--format", name, "--out", str(tmp_path / "out"), "-O", "bogus=1"]) == 2
+    err = capsys.readouterr().err.strip()
+    keys = [o.key for o in exporters.get(name).declared_options]
+    if keys:
+        assert err == f"cmacourse: the {name} format has no option 'bogus'; its options: {', '.join(keys)}"
+    else:
+        assert err == f"cmacourse: the {name} format takes no options; got bogus"
+    assert not (tmp_path / "out").exists()
+
+
+def test_option_keys_and_values_get_did_you_mean(clean: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A misspelt key or choice names the nearest; a flag that is not yes/no says which words it takes."""
+    out = str(tmp_path / "out")
+    assert main(["build", str(clean), "--format", "scorm2004", "--out", out, "-O", "scoo=module"]) == 2
+    assert "has no option 'scoo'; did you mean 'sco'? its options: sco, map_info" in capsys.readouterr().err
+    assert main(["build", str(clean), "--format", "scorm12", "--out", out, "-O", "sco=modul"]) == 2
+    assert "sco='modul' is not valid; did you mean 'module'? use one of: course, module" in capsys.readouterr().err
+    assert main(["build", str(clean), "--format", "imscc", "--out", out, "-O", "canvas=maybe"]) == 2
+    assert "canvas='maybe' is not yes or no" in capsys.readouterr().err
+    assert main(["build", str(clean), "--format", "all", "--out", out, "-O", "map-inf=yes"]) == 2
+    assert "no format takes the option 'map_inf'; did you mean 'map_info'?" in capsys.readouterr().err
+    assert not Path(out).exists()
+
+
+def test_all_formats_give_each_format_its_own_options(clean: Path, tmp_path: Path) -> None:
+    """With --format all, -O sco=module reaches the SCORM formats and no other format refuses it."""
+    out = tmp_path / "out"
+    assert main(["build", str(clean), "--format", "all", "--out", str(out), "-O", "sco=module", "-O", "canvas=no"]) == 0
+    assert len(list(out.iterdir())) == 7
+
+
+def test_declared_options_are_typed_for_the_exporter() -> None:
+    """An exporter receives its options typed as declared: a flag as a bool, a choice lower-cased."""
+    from cmacourse.exporters import exporters
+
+    exporter = exporters.get("scorm2004")(sco="Module", map_info="yes")
+    assert exporter.options == {"sco": "module", "map_info": True}
+
+
+def test_every_file_a_problem_names_is_written_from_where_the_command_runs(tmp_path: Path,
+                                                                            capsys: pytest.CaptureFixture[str],
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """The problem's file, a file its message names and a file its hint names all read from the working folder."""
+    files = edit(MINIMAL, "glossary.yaml", "  - id: cma\n", "  - id: ged\n")
+    files = edit(files, "course.yaml", "  - m2\n", "  - m2\n  - m3\n")
+    write_course(tmp_path / "work" / "course_content", files)
+    monkeypatch.chdir(tmp_path / "work")
+    assert main(["validate", "course_content"]) == 1
+    out = capsys.readouterr().out
+    assert "course_content/course.yaml:" in out
+    assert "error[file.missing]: course_content/m3/module.yaml does not exist" in out
+    assert "hint: first used at course_content/glossary.yaml:" in out
+
+
+@pytest.mark.parametrize(("argv", "words"), [
+    (["build", "--format", "html", "--out", ""], "an empty folder name"),
+    (["build", "--format", "html", "--out", "  "], "an empty folder name"),
+    (["preview", "--port", "80000"], "80000 is not a port"),
+    (["preview", "--port", "eight"], "'eight' is not a port number"),
+])
+def test_values_that_cannot_be_meant_are_usage_errors(argv: list[str], words: str, clean: Path,
+                                                      capsys: pytest.CaptureFixture[str],
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """An empty --out (an unset variable in a script) and a port out of range stop before any work, exit status 2."""
+    monkeypatch.chdir(clean.parent)
+    with pytest.raises(SystemExit) as stopped:
+        main(argv)
+    assert stopped.value.code == 2
+    assert words in capsys.readouterr().err
+    assert sorted(p.name for p in clean.parent.iterdir()) == ["course_content"]

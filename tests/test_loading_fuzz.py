@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from cmacourse import CourseReport, Problem, UsageError, read_course
 from cmacourse._yaml import YAMLSyntaxError, load_yaml
 from cmacourse.cli import main
+from cmacourse.errors import problems_as_typed
 from cmacourse.sourcemap import SourceFile
 from coursebuilder import MINIMAL, write_course
 
@@ -99,7 +100,8 @@ def run_everything(root: Path) -> None:
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
         status = main(["validate", str(root), "--json"])
     assert status == (1 if report.errors else 0)
-    expected = [{**p.to_json(), "file": (root / p.location.file).as_posix()} for p in report.problems]
+    expected = [p.to_json() for p in problems_as_typed(report.problems, root)]
+    assert [p["file"] for p in expected] == [(root / p.location.file).as_posix() for p in report.problems]
     assert json.loads(out.getvalue())["problems"] == expected
 
 

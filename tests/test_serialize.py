@@ -12,6 +12,9 @@ from cmacourse.jsonschemas import fast_validator, validator
 from cmacourse.serialize import assessment_to_raw, block_to_raw, course_to_raw, dump_course, module_to_raw, question_to_raw
 
 
+COURSES = Path(__file__).resolve().parent / "courses"
+
+
 @pytest.fixture(scope="module")
 def flagship(flagship_dir: Path):  # type: ignore[no-untyped-def]
     """The flagship course, loaded once."""
@@ -53,13 +56,23 @@ def test_block_data_pass_their_schemas(flagship) -> None:  # type: ignore[no-unt
 
 def test_dumped_course_loads_back_equal(flagship, flagship_dir: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """Writing the model out and loading it again gives an equal course with no problems."""
-    dump_course(flagship, tmp_path)
-    for media in flagship.media_files():
-        (tmp_path / media).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(flagship_dir / media, tmp_path / media)
+    written = dump_course(flagship, str(tmp_path))
+    assert {tmp_path / media for media in flagship.media_files()} <= set(written)
     report = read_course(tmp_path)
     assert report.problems == ()
     assert report.course == flagship
+
+
+@pytest.mark.parametrize("case", sorted(p.name for p in COURSES.iterdir() if (p / "course.yaml").is_file()))
+def test_every_test_course_round_trips_with_its_media(case: str, tmp_path: Path) -> None:
+    """load -> dump -> load gives an equal model for every test course, its media copied by dump_course itself."""
+    course = load_course(COURSES / case)
+    dump_course(course, tmp_path / "copy")
+    again = read_course(tmp_path / "copy")
+    assert [p for p in again.problems if p.severity == "error"] == []
+    assert again.course == course
+    for media in course.media_files():
+        assert (tmp_path / "copy" / media).read_bytes() == (COURSES / case / media).read_bytes()
 
 
 def test_round_trip_detects_a_change(flagship, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -1,13 +1,17 @@
-"""Building packages for the command line: one format or all, from a course folder."""
+"""Building packages for the command line: one format or all, from a course folder, published all or none."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from pathlib import Path
 
 from .errors import UsageError
-from .exporters import export, exporters
+from .exporters import declaration, exporters, output_name, render_package
+from .exporters.options import parse_options as check_options
+from .hints import did_you_mean
 from .loading import load_course
+from .outputs import OutputFolder
 
 #: The ``--format`` value that builds every installed format.
 ALL_FORMATS = "all"
@@ -22,22 +26,55 @@ def parse_options(pairs: Iterable[str]) -> dict[str, str]:
     options: dict[str, str] = {}
     for pair in pairs:
         key, sep, value = pair.partition("=")
-        if not sep or not key:
+        if not sep or not key.strip():
             raise UsageError(f"option {pair!r} is not KEY=VALUE")
         options[key.strip().replace("-", "_")] = value.strip()
     return options
 
 
-def build_formats(path: str | Path, format_name: str, out_dir: Path, option_pairs: Iterable[str] = ()) -> list[Path]:
-    """Load the course once and export it to one format, or to every installed one.
+def options_for(names: list[str], options: dict[str, str]) -> dict[str, dict[str, str]]:
+    """The options each format is given: for one format, all of them (it refuses keys it does not take);
+    for ``all``, each format gets the keys it declares, and a key no format declares is refused.
+
+    Raises:
+        UsageError: an option no selected format takes.
+    """
+    declared = {name: [o.key for o in declaration(name).options] for name in names}
+    if len(names) == 1:
+        given = {names[0]: options}
+    else:
+        given = _spread(declared, options)
+    for name, chosen in given.items():
+        check_options(name, declaration(name).options, chosen)
+    return given
+
+
+def _spread(declared: dict[str, list[str]], options: dict[str, str]) -> dict[str, dict[str, str]]:
+    known = sorted({key for keys in declared.values() for key in keys})
+    for key in options:
+        if key not in known:
+            hint = did_you_mean(key, known)
+            raise UsageError(f"no format takes the option {key!r}; {hint + ' ' if hint else ''}options: {', '.join(known)}")
+    return {name: {k: v for k, v in options.items() if k in keys} for name, keys in declared.items()}
+
+
+def build_formats(path: str | os.PathLike[str], format_name: str, out_dir: str | os.PathLike[str],
+                  option_pairs: Iterable[str] = ()) -> list[Path]:
+    """Load the course once, build every package asked for, then publish them all, or none if one fails.
 
     Raises:
         InvalidCourseError: the course has errors (nothing is written).
         UnknownExporterError: no format has that name.
+        UsageError: an option no format asked for takes, or a value it refuses (nothing is written).
+        BuildError: a format cannot express the course (nothing is written).
+        OutputError: the packages cannot be written into ``out_dir`` (the previous ones stay).
     """
-    options = parse_options(option_pairs)
     names = list(exporters.names()) if format_name == ALL_FORMATS else [format_name]
-    for name in names:
-        exporters.get(name)  # fail on an unknown name before any work
+    given = options_for(names, parse_options(option_pairs))  # an unknown format or option fails before any work
     course = load_course(path)
-    return [export(course, name, out_dir, **options) for name in names]
+    with OutputFolder(out_dir) as folder:
+        for name in names:
+            cls, writer = render_package(course, name, given[name])
+            folder.stage(output_name(course, cls), writer, cls.layout)
+        return folder.commit()
+

@@ -1,21 +1,27 @@
-"""The ``cmacourse`` command: validate, build, preview, formats, new."""
+"""The ``cmacourse`` command: validate, build, preview, formats, new.
+
+Start-up is part of the interface: ``cmacourse --version`` imports nothing but this module and the
+version, and each command imports what it uses when it runs (so ``validate`` never loads the player
+and ``formats`` no export format). That is why the handlers import inside their bodies.
+"""
 
 from __future__ import annotations
 
 import argparse
-import json
-import logging
+import os
+import signal
 import sys
 from collections.abc import Sequence
-from pathlib import Path
-
-import attrs
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from ._version import __version__
-from .errors import CmaCourseError, InvalidCourseError, Problem
-from .loading import course_root, read_course
+
+if TYPE_CHECKING:
+    from .errors import Problem
 
 DEFAULT_PATH = "course_content"
+#: The exit status of a command stopped by SIGTERM, as a shell reports it (128 + the signal's number).
+TERMINATED = 128 + signal.SIGTERM
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -36,18 +42,19 @@ def build_parser() -> argparse.ArgumentParser:
     build = commands.add_parser("build", help="export a course as a package for an LMS")
     build.add_argument("path", nargs="?", default=DEFAULT_PATH, help=f"the course folder (default: {DEFAULT_PATH})")
     build.add_argument("--format", "-f", dest="format", required=True, metavar="ID", help="a format id from 'cmacourse formats', or 'all'")
-    build.add_argument("--out", "-o", required=True, type=Path, metavar="DIR", help="the folder to write packages into")
+    build.add_argument("--out", "-o", required=True, type=_folder, metavar="DIR", help="the folder to write packages into")
     build.add_argument("--option", "-O", action="append", default=[], metavar="KEY=VALUE",
-                       help="a format option, e.g. -O sco=module (repeatable; see the README for each format's options)")
+                       help="a format option, e.g. -O sco=module (repeatable; 'cmacourse formats' lists each format's options)")
     build.set_defaults(handler=_build)
 
     preview = commands.add_parser("preview", help="serve the course on 127.0.0.1 and rebuild it when a file changes")
     preview.add_argument("path", nargs="?", default=DEFAULT_PATH, help=f"the course folder (default: {DEFAULT_PATH})")
-    preview.add_argument("--port", type=int, default=8000, help="the port to listen on (default: 8000; 0 picks a free one)")
+    preview.add_argument("--port", type=_port, default=8000,
+                         help="the port to listen on (default: 8000; a taken port gives the next free one; 0 picks any)")
     preview.add_argument("--no-browser", action="store_true", help="do not open a browser")
     preview.set_defaults(handler=_preview)
 
-    formats = commands.add_parser("formats", help="list the export formats installed")
+    formats = commands.add_parser("formats", help="list the export formats installed, with their -O options")
     formats.set_defaults(handler=_formats)
 
     new = commands.add_parser("new", help="scaffold a course or a module that validates")
@@ -64,30 +71,86 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _folder(text: str) -> str:
+    # An empty value is an unset variable in a script (`--out "$OUT"`), not a wish to write into ".".
+    if not text.strip():
+        raise argparse.ArgumentTypeError("an empty folder name; give the folder to write into, e.g. --out dist")
+    return text
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a port: use 1 to 65535, or 0 for any free one")
+    return port
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    from .errors import CmaCourseError, InvalidCourseError
+
     try:
-        return int(args.handler(args))
+        os.getcwd()
+    except OSError:
+        print("cmacourse: the current folder no longer exists (deleted or moved); cd into a folder and run again", file=sys.stderr)
+        return 2
+    previous = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        status = int(args.handler(args))
+        sys.stdout.flush()  # a full disk or a closed pipe shows here, not as a lost write at exit
+        return status
+    except BrokenPipeError:
+        # The reader stopped reading (`cmacourse validate | head -1`): end quietly with the status of a
+        # process that SIGPIPE stopped, as other command-line tools do, not with a traceback.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 128 + signal.SIGPIPE
     except InvalidCourseError as exc:
-        _print_problems(_as_typed(exc.problems, getattr(args, "path", None)))
+        _print_problems(_typed(exc.problems, args))
         return 1
     except CmaCourseError as exc:
         print(f"cmacourse: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:
+        # Reading the course is the loader's (a located problem); writing is the outputs' (OutputError).
+        # Anything the environment does besides, say in one line with the path it concerns.
+        print(f"cmacourse: {_os_error_text(exc)}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
+    except SystemExit as exc:
+        if exc.code == TERMINATED:
+            print("cmacourse: stopped (SIGTERM); nothing half-written is left", file=sys.stderr)
+        raise
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
-def _as_typed(problems: Sequence[Problem], course_path: str | None) -> list[Problem]:
-    """Problems with file paths as seen from where the command runs, so editors and terminals can open them."""
-    if course_path is None:
-        return list(problems)
-    root = course_root(course_path)
-    if root == Path("."):
-        return list(problems)
-    return [attrs.evolve(p, location=attrs.evolve(p.location, file=(root / p.location.file).as_posix())) for p in problems]
+def _terminate(signum: int, frame: Any) -> NoReturn:
+    # Unwind like Ctrl-C does, so every ``finally`` runs: staging folders are removed and the output
+    # folder's lock is released before the process ends.
+    raise SystemExit(TERMINATED)
+
+
+def _os_error_text(exc: OSError) -> str:
+    from .hints import shown_path
+
+    if not isinstance(exc.filename, str):
+        return f"cannot write the output: {exc.strerror or exc}; check where it goes (a full disk, a closed terminal)"
+    return f"cannot use {shown_path(exc.filename)}: {exc.strerror or exc}; check the path and its permissions"
+
+
+def _typed(problems: Sequence[Problem], args: argparse.Namespace) -> list[Problem]:
+    """Problems named from where the command runs, when the command names a course folder."""
+    from .errors import problems_as_typed
+    from .loading import course_root
+
+    path = getattr(args, "path", None)
+    return list(problems) if path is None else problems_as_typed(problems, course_root(path))
 
 
 def _print_problems(problems: Sequence[Problem]) -> None:
@@ -99,9 +162,13 @@ def _print_problems(problems: Sequence[Problem]) -> None:
 
 
 def _validate(args: argparse.Namespace) -> int:
+    import json
+
+    from .loading import read_course
+
     report = read_course(args.path)
     failed = bool(report.errors) or (args.strict and bool(report.warnings))
-    problems = _as_typed(report.problems, args.path)
+    problems = _typed(report.problems, args)
     if args.json:
         json.dump({"valid": not failed, "problems": [p.to_json() for p in problems]}, sys.stdout, indent=2)
         print()
@@ -117,7 +184,10 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
+    import logging
+
     from .building import build_formats
+    from .hints import shown_path
 
     # Exporters log what they converted or could not carry (e.g. a question type a format lacks) as
     # warnings of the ``cmacourse`` logger; the command shows them on stderr as it builds.
@@ -128,7 +198,7 @@ def _build(args: argparse.Namespace) -> int:
     logger.addHandler(notes)
     try:
         for path in build_formats(args.path, args.format, args.out, args.option):
-            print(path)
+            print(shown_path(path))
     finally:
         logger.removeHandler(notes)
     return 0
@@ -141,28 +211,33 @@ def _preview(args: argparse.Namespace) -> int:
 
 
 def _formats(args: argparse.Namespace) -> int:
-    from .exporters import exporters
+    from .exporters import declaration, exporters
 
     infos = exporters.infos()
     width = max((len(name) for name in infos), default=0)
     for name, info in infos.items():
-        cls = exporters.get(name)
+        declared = declaration(name)
         origin = "" if info.distribution == "cmacourse" else f"  [{info.distribution}]"
-        print(f"{name:<{width}}  {cls.description}{origin}")
+        print(f"{name:<{width}}  {declared.description}{origin}")
+        for option in declared.options:
+            default = f" (default: {option.default_text()})" if option.default_text() else ""
+            print(f"{'':<{width}}    -O {option.usage()}  {option.help}{default}")
     return 0
 
 
 def _new_course(args: argparse.Namespace) -> int:
+    from .hints import shown_path
     from .scaffold import new_course
 
-    for path in new_course(Path(args.path), args.id):
-        print(f"created {path}")
+    for path in new_course(args.path, args.id):
+        print(f"created {shown_path(path)}")
     return 0
 
 
 def _new_module(args: argparse.Namespace) -> int:
+    from .hints import shown_path
     from .scaffold import new_module
 
-    for path in new_module(Path(args.path), args.name, args.kind):
-        print(f"created {path}")
+    for path in new_module(args.path, args.name, args.kind):
+        print(f"created {shown_path(path)}")
     return 0

@@ -2,25 +2,37 @@
 
 from __future__ import annotations
 
+import errno
 import http.server
 import json
 import mimetypes
+import os
 import shutil
 import tempfile
 import threading
 import traceback
 import webbrowser
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from .errors import CmaCourseError
-from .exporters._package import PackageWriter
-from .loading import course_root, read_course
+import watchfiles
 
-#: How often the course folder is checked for changes, in seconds.
-POLL_SECONDS = 0.4
+from .errors import CmaCourseError, OutputError, UsageError, problems_as_typed
+from .hints import shown_path
+from .loading import course_root, read_course
+from .packaging import PackageWriter
+from .player import render_player
+from .player.pages import environment
+
+#: The quiet time, in ms, that ends a burst of file events (an editor's save is several: truncate, write,
+#: rename) so that the burst gives one rebuild; and the longest a burst is gathered before a rebuild anyway.
+QUIET_MS = 200
+LONGEST_BURST_MS = 1600
+#: How many ports above a taken one the preview tries before giving up.
+PORT_TRIES = 20
 #: The only interface the preview listens on: it is for the author's own browser.
 HOST = "127.0.0.1"
 #: URL prefix of the built course; the rest of the site is the preview page and its files.
@@ -38,45 +50,22 @@ class PreviewSite:
         self.lock = threading.Lock()
         self.version = 0
         self.build_dir: Path | None = None
+        #: What stopped the latest build: problems in the browser's form (paths from the course folder).
         self.problems: list[str] = []
+        #: The same for the terminal, named as ``validate`` names them (paths from where the command runs).
+        self.terminal_problems: list[str] = []
         self.course_id = ""
         self.title = root.name
-        self._signature: tuple[tuple[str, int, int], ...] | None = None
-
-    def signature(self) -> tuple[tuple[str, int, int], ...]:
-        """Every file of the course with its modification time and size: any edit changes it."""
-        found = []
-        for path in sorted(self.root.rglob("*")):
-            rel = path.relative_to(self.root)
-            if any(part.startswith(".") for part in rel.parts):
-                continue  # editors' swap files and version control
-            try:
-                stat = path.stat()
-            except OSError:
-                continue  # deleted while we looked
-            if path.is_file():
-                found.append((rel.as_posix(), stat.st_mtime_ns, stat.st_size))
-        return tuple(found)
-
-    def refresh(self) -> bool:
-        """Rebuild when a file changed since the last build; returns whether it rebuilt."""
-        signature = self.signature()
-        if signature == self._signature:
-            return False
-        self._signature = signature
-        self.rebuild()
-        return True
-
     def rebuild(self) -> None:
         """Build the course with the preview adapter; a broken course becomes a list of problems."""
-        from .player import render_player
-
         problems: list[str] = []
+        typed: list[str] = []
         target = self.workdir / f"build-{self.version + 1}"
         try:
             report = read_course(self.root)
             if report.errors or report.course is None:
                 problems = [str(p) for p in report.problems]
+                typed = [str(p) for p in problems_as_typed(report.problems, self.root)]
             else:
                 course = report.course
                 writer = PackageWriter()
@@ -84,13 +73,16 @@ class PreviewSite:
                 writer.write_folder(target)
                 self.course_id, self.title = course.id, course.title
         except CmaCourseError as exc:
-            problems = [str(exc)]
+            problems = typed = [str(exc)]
+        except OSError as exc:  # the temporary folder is full or gone: say where, keep serving
+            problems = typed = [str(OutputError.from_os_error(exc, target))]
         except Exception:  # noqa: BLE001 - a bug must not stop the preview; the author sees it in the browser
-            problems = ["cmacourse failed while building the preview:\n" + traceback.format_exc()]
+            problems = typed = ["cmacourse failed while building the preview:\n" + traceback.format_exc()]
         with self.lock:
             previous = self.build_dir
             self.build_dir = None if problems else target
             self.problems = problems
+            self.terminal_problems = typed
             self.version += 1
         if previous is not None:
             shutil.rmtree(previous, ignore_errors=True)
@@ -103,21 +95,42 @@ class PreviewSite:
             return f"Build {self.version}: the course has {count} problem{'s' if count != 1 else ''}."
         return f"Build {self.version}: up to date."
 
+    def report(self) -> str:
+        """What the terminal shows after a build: the note, then every problem as ``validate`` prints it."""
+        return "\n".join([self.note, *self.terminal_problems])
+
+    def is_course_file(self, change: watchfiles.Change, path: str) -> bool:
+        """Whether a file event can change the course: not editors' swap files, version control or other hidden files."""
+        try:
+            rel = Path(path).relative_to(self.root)
+        except ValueError:
+            return False
+        return not any(part.startswith(".") for part in rel.parts) and _EDITOR_FILES(change, path)
+
     def close(self) -> None:
         """Remove every build."""
         shutil.rmtree(self.workdir, ignore_errors=True)
 
 
+_EDITOR_FILES = watchfiles.DefaultFilter()
+
+
 class PreviewHandler(http.server.BaseHTTPRequestHandler):
-    """Serves the preview page, its files, the build status and the built course."""
+    """Serves the preview page, its files, the build status and the built course, to the author's own browser only."""
 
     site: PreviewSite
+    #: The ``Host`` values the preview answers: its own loopback address and port. Any other name is a page
+    #: elsewhere reaching it through DNS rebinding, and gets nothing.
+    hosts: frozenset[str] = frozenset()
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
         """Stay quiet: the terminal shows rebuilds, not every request."""
 
     def do_GET(self) -> None:
         """``/`` the preview page, ``/__preview__/`` its files and status, ``/course/`` the built course."""
+        if self.headers.get("Host", "") not in self.hosts:
+            self._send(421, "text/plain; charset=utf-8", b"this server answers only requests for its own loopback address")
+            return
         path = unquote(urlsplit(self.path).path)
         if path == "/":
             self._send(200, "text/html; charset=utf-8", self._page("preview.html.jinja", title=self.site.title,
@@ -151,8 +164,6 @@ class PreviewHandler(http.server.BaseHTTPRequestHandler):
         self._send(200, kind + ("; charset=utf-8" if kind.startswith("text/") else ""), file.read_bytes())
 
     def _page(self, template: str, **context: Any) -> bytes:
-        from .player.pages import environment
-
         return environment().get_template(template).render(**context).encode()
 
     def _send(self, status: int, kind: str, body: bytes) -> None:
@@ -164,47 +175,91 @@ class PreviewHandler(http.server.BaseHTTPRequestHandler):
         self.wfile.write(body)
 
 
-def serve(path: str | Path, port: int = 8000, open_browser: bool = True) -> int:
-    """Serve the course at ``path`` on 127.0.0.1 until Ctrl-C, rebuilding it whenever a file changes.
+def serve(path: str | os.PathLike[str], port: int = 8000, open_browser: bool = True,
+          say: Callable[[str], None] | None = None) -> int:
+    """Serve the course at ``path`` on 127.0.0.1 until Ctrl-C, rebuilding it once after each change.
 
     Args:
         path: the course folder (or its course.yaml).
-        port: the port to listen on; 0 picks a free one.
+        port: the port to listen on; 0 picks a free one; a taken one gives the next free one above it.
         open_browser: open the preview in the default browser.
+        say: where the lines for the author go (default: stdout).
 
     Returns:
         The exit status: 0 when stopped with Ctrl-C.
 
     Raises:
-        UsageError: ``path`` is not a course folder.
+        UsageError: ``path`` is not a course folder, or no port near ``port`` can be listened on.
     """
+    tell = say or (lambda line: print(line, flush=True))
     site = PreviewSite(course_root(path))
-    site.refresh()
-    handler = type("BoundPreviewHandler", (PreviewHandler,), {"site": site})
-    server = http.server.ThreadingHTTPServer((HOST, port), handler)
-    server.daemon_threads = True
     stop = threading.Event()
-
-    def watch() -> None:
-        while not stop.wait(POLL_SECONDS):
-            if site.refresh():
-                print(site.note, flush=True)
-
-    watcher = threading.Thread(target=watch, name="cmacourse-preview-watch", daemon=True)
-    url = f"http://{HOST}:{server.server_port}/"
     try:
-        print(f"Previewing {site.root} at {url} (press Ctrl-C to stop)", flush=True)
-        print(site.note, flush=True)
-        watcher.start()
-        if open_browser:
-            webbrowser.open(url)
-        server.serve_forever(poll_interval=0.2)
-    except KeyboardInterrupt:
-        print("Preview stopped.", flush=True)
+        site.rebuild()
+        server = listen(site, port, tell)
+        watcher = threading.Thread(target=_watch, args=(site, stop, tell), name="cmacourse-preview-watch", daemon=True)
+        url = f"http://{HOST}:{server.server_port}/"
+        try:
+            tell(f"Previewing {shown_path(site.root)} at {url} (press Ctrl-C to stop)")
+            tell(site.report())
+            watcher.start()
+            if open_browser:
+                webbrowser.open(url)
+            server.serve_forever(poll_interval=0.2)
+        except KeyboardInterrupt:
+            tell("Preview stopped.")
+        finally:
+            stop.set()
+            server.server_close()
+            if watcher.is_alive():
+                watcher.join(timeout=2)
     finally:
-        stop.set()
-        server.server_close()
-        if watcher.is_alive():
-            watcher.join(timeout=2)
         site.close()
     return 0
+
+
+def listen(site: PreviewSite, port: int, tell: Callable[[str], None]) -> http.server.ThreadingHTTPServer:
+    """A server on ``port``, or on the next free port above it when it is taken (and the author is told which).
+
+    Raises:
+        UsageError: no port can be listened on.
+    """
+    for candidate in [port] if port == 0 else range(port, min(port + PORT_TRIES, 65536)):
+        try:
+            server = http.server.ThreadingHTTPServer((HOST, candidate), _bound_handler(site))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE and port != 0:
+                continue
+            raise UsageError(f"cannot listen on {HOST}:{candidate}: {exc.strerror or exc}; choose another port with --port") from None
+        server.daemon_threads = True
+        server.RequestHandlerClass.hosts = frozenset({f"{HOST}:{server.server_port}", f"localhost:{server.server_port}"})  # type: ignore[attr-defined]
+        if candidate != port:
+            tell(f"Port {port} is in use; previewing on port {candidate} instead (choose one with --port).")
+        return server
+    raise UsageError(f"ports {port} to {port + PORT_TRIES - 1} on {HOST} are all in use; choose a free one with --port (0 picks any)")
+
+
+def _bound_handler(site: PreviewSite) -> type[PreviewHandler]:
+    return type("BoundPreviewHandler", (PreviewHandler,), {"site": site})
+
+
+def _watch(site: PreviewSite, stop: threading.Event, tell: Callable[[str], None]) -> None:
+    """Rebuild once per burst of file events from the operating system, until ``stop`` is set.
+
+    Where the system cannot deliver events (inotify's watch limit reached, a network file system), the
+    watcher says so and falls back to watchfiles' polling, which still rebuilds once per burst.
+    """
+    polling = False
+    while not stop.is_set():
+        try:
+            for _changes in watchfiles.watch(site.root, watch_filter=site.is_course_file, debounce=LONGEST_BURST_MS,
+                                             step=QUIET_MS, stop_event=stop, raise_interrupt=False, force_polling=polling):
+                site.rebuild()
+                tell(site.report())
+            return
+        except Exception as exc:  # noqa: BLE001 - the preview must keep serving whatever the watcher meets
+            if polling or not site.root.is_dir():
+                tell(f"cmacourse: stopped watching {shown_path(site.root)}: {exc}; restart the preview to rebuild")
+                return
+            tell(f"cmacourse: file events are not available here ({exc}); watching by polling instead")
+            polling = True

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from string import Template
 
-from .errors import UsageError
+from .errors import OutputError, UsageError
+from .hints import shown_path
 from .loading import COURSE_FILE, MODULE_FILE, load_course
 from .model import MODULE_KINDS
 
@@ -88,33 +92,38 @@ questions:
 """)
 
 
-def new_course(root: Path, course_id: str | None = None) -> list[Path]:
+def new_course(root: str | os.PathLike[str], course_id: str | None = None) -> list[Path]:
     """Create a course folder with one module.
 
     Raises:
         UsageError: the folder exists and is not empty, or the id is not valid.
+        OutputError: the folder cannot be written.
     """
-    if root.exists() and any(root.iterdir()):
-        raise UsageError(f"{root} already exists and is not empty")
+    root = Path(root)
+    if root.exists() and (not root.is_dir() or any(root.iterdir())):
+        raise UsageError(f"{shown_path(root)} already exists and is not empty; choose a new or empty folder")
     course_id = course_id or _as_id(root.resolve().name)
     if not _ID.match(course_id):
         raise UsageError(f"{course_id!r} is not a valid course id: use lower-case letters, digits and hyphens")
     folder = "01-introduction"
-    root.mkdir(parents=True, exist_ok=True)
-    written = [
-        _write(root / COURSE_FILE, COURSE_TEMPLATE.substitute(course_id=course_id, title=course_id.replace("-", " ").capitalize(), folder=folder)),
-        _write(root / "glossary.yaml", GLOSSARY_TEMPLATE),
-    ]
-    return written + _module_files(root / folder, "introduction", "Introduction", MODULE_KINDS[0], None)
+    with _writing(root):
+        root.mkdir(parents=True, exist_ok=True)
+        written = [
+            _write(root / COURSE_FILE, COURSE_TEMPLATE.substitute(course_id=course_id, title=course_id.replace("-", " ").capitalize(), folder=folder)),
+            _write(root / "glossary.yaml", GLOSSARY_TEMPLATE),
+        ]
+        return written + _module_files(root / folder, "introduction", "Introduction", MODULE_KINDS[0], None)
 
 
-def new_module(root: Path, module_id: str, kind: str | None = None) -> list[Path]:
+def new_module(root: str | os.PathLike[str], module_id: str, kind: str | None = None) -> list[Path]:
     """Add a module at the end of a course; it requires the last module and validates as written.
 
     Raises:
         UsageError: the id is invalid or taken, the kind is unknown, or course.yaml's module list cannot be extended.
         InvalidCourseError: the course has errors already.
+        OutputError: the course folder cannot be written.
     """
+    root = Path(root)
     if not _ID.match(module_id):
         raise UsageError(f"{module_id!r} is not a valid module id: use lower-case letters, digits and hyphens, e.g. job-search")
     course = load_course(root)
@@ -126,14 +135,24 @@ def new_module(root: Path, module_id: str, kind: str | None = None) -> list[Path
         raise UsageError(f"unknown kind {kind!r}; use one of {', '.join(MODULE_KINDS)}")
     folder = f"{len(course.modules) + 1:02d}-{module_id}"
     course_file = root / COURSE_FILE
-    course_file.write_text(_append_module(course_file.read_text(encoding="utf-8"), folder), encoding="utf-8")
     title = module_id.replace("-", " ").capitalize()
-    return [course_file, *_module_files(root / folder, module_id, title, kind, last.id if last else None)]
+    with _writing(root):
+        course_file.write_text(_append_module(course_file.read_text(encoding="utf-8"), folder), encoding="utf-8")
+        return [course_file, *_module_files(root / folder, module_id, title, kind, last.id if last else None)]
+
+
+@contextlib.contextmanager
+def _writing(root: Path) -> Iterator[None]:
+    """Turn a failure to write the scaffold into a one-line error naming the folder."""
+    try:
+        yield
+    except OSError as exc:
+        raise OutputError.from_os_error(exc, root) from None
 
 
 def _module_files(folder: Path, module_id: str, title: str, kind: str, requires: str | None) -> list[Path]:
     if folder.exists():
-        raise UsageError(f"{folder} already exists")
+        raise UsageError(f"{shown_path(folder)} already exists; choose another module id")
     values = {"module_id": module_id, "title": title, "kind": kind, "kinds": ", ".join(MODULE_KINDS),
               "requires": f"requires: [{requires}]\n" if requires else ""}
     folder.mkdir(parents=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import os
 import posixpath
 from pathlib import Path
 from typing import Any
@@ -10,9 +12,11 @@ import attrs
 import yaml
 
 from .blocks import MEDIA_KEYS, Block, Text
+from .errors import OutputError
 from .loading import COURSE_FILE, MODULE_FILE
+from .media import read_media
 from .model import Completion, Course, Module, Page
-from .questions import Assessment, Matching, Numeric, Question, SingleChoice
+from .questions import Assessment, Question, SingleChoice, option_letter
 
 
 def completion_to_raw(completion: Completion) -> dict[str, Any]:
@@ -43,17 +47,21 @@ def _plain(value: Any) -> Any:
     return value
 
 
+@functools.singledispatch
 def question_to_raw(question: Question) -> dict[str, Any]:
-    raw = {"id": question.id, "type": question.type_name, **_fields(question, skip=("source", "id"))}
-    if isinstance(question, SingleChoice):
-        # Positional ids are the default: leave them out, as an author would.
-        raw["options"] = [
-            {k: v for k, v in _fields(o).items() if not (k == "id" and v == chr(ord("a") + i))} for i, o in enumerate(question.options)
-        ]
-    if isinstance(question, Matching):
-        raw["pairs"] = [{"prompt": p.prompt, "match": p.match} for p in question.pairs]
-    if isinstance(question, Numeric) and "tolerance" in raw and raw["tolerance"] == 0:
-        del raw["tolerance"]
+    """A question as authors write it: its type and every field that differs from its default.
+
+    A plugin type whose fields are not plain values registers its own with ``question_to_raw.register``.
+    """
+    return {"id": question.id, "type": question.type_name, **_fields(question, skip=("source", "id"))}
+
+
+@question_to_raw.register
+def _choice_to_raw(question: SingleChoice) -> dict[str, Any]:
+    raw = question_to_raw.dispatch(Question)(question)
+    # Positional ids are the default: leave them out, as an author would.
+    raw["options"] = [{k: v for k, v in _fields(o).items() if not (k == "id" and v == option_letter(i))}
+                      for i, o in enumerate(question.options)]
     return raw
 
 
@@ -130,8 +138,21 @@ def course_to_raw(course: Course) -> dict[str, Any]:
     return raw
 
 
-def dump_course(course: Course, root: Path) -> list[Path]:
-    """Write a course folder from a model; loading it again gives an equal model. Returns the files written."""
+def dump_course(course: Course, root: str | os.PathLike[str]) -> list[Path]:
+    """Write a course folder from a model, media included; loading it again gives an equal model.
+
+    Args:
+        course: the course; its media files are copied from ``course.root``.
+        root: the folder to write (a ``str`` or any path-like); created if missing.
+
+    Returns:
+        Every file written, media last.
+
+    Raises:
+        BuildError: a media file the course uses cannot be read from ``course.root``.
+        OutputError: ``root`` cannot be written.
+    """
+    root = Path(root)
     files: dict[str, str] = {COURSE_FILE: dump_yaml(course_to_raw(course))}
     if course.final_exam:
         files[f"{course.final_exam.id}.yaml"] = dump_yaml(assessment_to_raw(course.final_exam))
@@ -145,12 +166,25 @@ def dump_course(course: Course, root: Path) -> list[Path]:
         for assessment in module.assessments:
             files[f"{folder}/{assessment.id}.yaml"] = dump_yaml(assessment_to_raw(assessment))
     written = []
-    for rel, text in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        written.append(path)
+    try:
+        for rel, text in files.items():
+            path = root / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            written.append(path)
+        for rel in course.media_files():
+            written.append(_copy_media(course.root, root / rel, rel))
+    except OSError as exc:
+        raise OutputError.from_os_error(exc, root) from None
     return written
+
+
+def _copy_media(course_root: Path, target: Path, rel: str) -> Path:
+    data = read_media(course_root, rel)  # read as every format reads it: inside the course, links followed
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if not (target.exists() and os.path.samefile(course_root / rel, target)):  # dumping a course over itself
+        target.write_bytes(data)
+    return target
 
 
 class _Dumper(yaml.SafeDumper):

@@ -73,6 +73,7 @@ FACTS: list[tuple[str, str]] = [
     # Step 2: the program and basic math
     ("Look for a medical assisting program at a community college, vocational school, or technical institute.", M2),
     ("These programs typically offer a certificate or associate degree and cover both clinical and administrative skills necessary for a certified medical assistant.", M2),
+    ("CMAs usually complete a one to two-year program", M2),
     ("you don't have to be great at math to become a Certified Medical Assistant (CMA)", M2),
     ("Basic math skills are necessary for tasks like calculating medication dosages and handling billing, but advanced math is not required.", M2),
     ("While not all tasks require advanced math, CMAs need basic skills for tasks like dosage calculations", M2),
@@ -98,6 +99,7 @@ FACTS: list[tuple[str, str]] = [
     ("Medical assistants typically earn more due to their wider range of responsibilities, though salaries can vary by location and experience.", M2),
     # Step 3: the externship
     ("Many programs include an externship or practical clinical experience.", M3),
+    ("Many programs include an externship or practical clinical experience", M4),
     ("This hands-on training is vital, as it provides real-world experience in a healthcare setting.", M3),
     ("CMAs must have medical knowledge, be good with technical tasks, and have strong people skills.", M3),
     ("CMAs assist with patient intake, record vital signs, update medical records, and may perform basic laboratory tests.", M3),
@@ -458,3 +460,128 @@ def rendered_screens(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]
 def test_fact_is_in_the_rendered_module(fact: str, module_id: str, rendered_screens: dict[str, str]) -> None:
     """Each source fact survives rendering: it is verbatim in the text learners see in its module's launch."""
     assert normalise(fact) in rendered_screens[module_id]
+
+
+# ------------------------------------------------------------------ what a careful reviewer checks
+
+#: The verbs an objective may start with: each names something a question can observe.
+MEASURABLE_VERBS = {"Identify", "Recognize", "State", "Compare", "Select", "Choose", "Distinguish", "Place", "Calculate",
+                    "Sequence", "Given"}
+#: Facts a page must state, each with the words a question's correct answer must contain to assess it.
+PAGE_FACTS = [
+    ("02-program/finding-a-program.md", "CMAs usually complete a one to two-year program.", "one to two-year program"),
+    ("03-externship/hands-on-training.md", "Many programs include an externship or practical clinical experience.",
+     "many medical assisting programs include an externship or practical clinical experience"),
+]
+
+
+def page_text(relative: str) -> str:
+    """A page's Markdown body, whitespace normalised."""
+    return normalise(split_page(COURSE / relative)[1])
+
+
+def correct_text(question: dict[str, Any]) -> str:
+    """What a learner must give to be right: the correct options, the statement of a true item, or the answers."""
+    if question["type"] in CHOICE_TYPES:
+        return normalise(" ".join(o["text"] for o in question["options"] if o.get("correct")))
+    if question["type"] == "true_false" and question["answer"]:
+        return normalise(question["prompt"])
+    return normalise(" ".join(str(a) for a in question.get("answers", [question.get("answer", "")])))
+
+
+def course_sentences() -> list[str]:
+    """Every sentence of every page, glossary entry, course and module file and question, whitespace normalised."""
+    files = [p for p in COURSE.rglob("*") if p.suffix in (".md", ".yaml")]
+    text = normalise("\n".join(p.read_text(encoding="utf-8") for p in files))
+    return re.split(r"(?<=[.?!])\s+", text)
+
+
+@pytest.mark.parametrize(("page", "fact", "answer"), PAGE_FACTS, ids=[p for p, _, _ in PAGE_FACTS])
+def test_page_fact_is_taught_and_assessed(page: str, fact: str, answer: str) -> None:
+    """The page states the fact, and some question is answered right only by knowing it."""
+    assert normalise(fact) in page_text(page)
+    assert any(answer in correct_text(q).lower() for q in all_questions())
+
+
+def test_program_length_is_assessed_on_its_own() -> None:
+    """A Step 2 question has the one to two-year program as its only correct option, with the CNA's length as a distractor."""
+    question = next(q for q in knowledge_check(M2)["questions"] if q["id"] == "s2-program-length")
+    assert correct_text(question) == "A one to two-year program"
+    assert "A few weeks to months" in [o["text"] for o in question["options"] if not o.get("correct")]
+
+
+def test_objectives_start_with_a_measurable_verb() -> None:
+    """No objective asks learners to "describe", "explain" or "understand", which a choice question cannot observe."""
+    for _, module_id, _ in STEPS:
+        for objective in module(module_id)["objectives"]:
+            assert objective["text"].split()[0].rstrip(",") in MEASURABLE_VERBS, objective["id"]
+
+
+def test_no_referral_rule_the_source_does_not_give() -> None:
+    """The source says only that CMAs act as a link; the course prescribes no hand-off to "the doctor or nurse"."""
+    for sentence in course_sentences():
+        assert "doctor or nurse" not in sentence and "pass the question" not in sentence.lower(), sentence
+
+
+def test_bls_is_named_only_for_the_outlook_figures() -> None:
+    """The source attributes growth and openings to the BLS, not its pay figures: no sentence joins the BLS with pay."""
+    for sentence in course_sentences():
+        if "BLS" in sentence or "Bureau of Labor Statistics" in sentence:
+            attributes_pay = re.search(r"\$\d|salary|earn", sentence) and "not attribute" not in sentence
+            assert not attributes_pay, sentence
+
+
+def test_step_2_summary_counts_the_careers_it_compares() -> None:
+    """The summary's number of careers is the number the compare objective names."""
+    data = module(M2)
+    compared = next(o for o in data["objectives"] if o["id"] == "compare-healthcare-careers")["text"]
+    careers = re.search(r"with the (.*) on education", compared).group(1).replace(" and ", ", ").split(", ")
+    assert len(careers) == 6 and "six other healthcare careers" in data["summary"]
+
+
+def test_course_assumptions_are_marked_as_such() -> None:
+    """The recertification-date convention is called the course's own; no unstated claim about Theresa or Mei is made."""
+    recert = page_text("06-recertification/your-recertification-date.md")
+    assert "This course assumes that the 60 months run from the month you were certified" in recert
+    assert "not a rule from the source" in recert
+    text = normalise(" ".join(path.read_text(encoding="utf-8") for path in COURSE.rglob("*.*") if path.suffix in (".md", ".yaml")))
+    assert "credential comes from the AMT" not in text and "summers off" not in text
+
+
+def test_correct_options_are_spread_over_the_positions() -> None:
+    """Single-choice keys sit in every position about equally; no multiple-response question lists its keys first."""
+    positions = Counter()
+    singles = [q for q in all_questions() if q["type"] == "single_choice"]
+    for question in singles:
+        positions[next(i for i, o in enumerate(question["options"]) if o.get("correct"))] += 1
+    for position in range(3):
+        assert positions[position] >= len(singles) / 4, positions
+    for question in all_questions():
+        if question["type"] == "multiple_response":
+            flags = [bool(o.get("correct")) for o in question["options"]]
+            assert flags != sorted(flags, reverse=True), question["id"]
+
+
+NUMBER_WORDS = ["Zero", "One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine", "Ten", "Eleven", "Twelve"]
+
+
+def test_introductions_state_the_number_of_questions() -> None:
+    """Each knowledge check's introduction and the final exam's give the number of questions they really hold."""
+    for _, module_id, _ in STEPS:
+        check = knowledge_check(module_id)
+        assert check["introduction"].startswith(f"{NUMBER_WORDS[len(check['questions'])]} questions "), module_id
+    exam = final_exam()
+    assert f"It has {len(exam['questions'])} questions" in normalise(exam["introduction"])
+
+
+def test_the_key_is_rarely_the_clearly_longest_option() -> None:
+    """A test-wise learner cannot pick the longest option: in at most one single-choice question in five is the
+    correct option more than a quarter longer than every other."""
+    singles = [q for q in all_questions() if q["type"] == "single_choice"]
+    cued = []
+    for question in singles:
+        key = next(len(o["text"]) for o in question["options"] if o.get("correct"))
+        others = [len(o["text"]) for o in question["options"] if not o.get("correct")]
+        if key > 1.25 * max(others):
+            cued.append(question["id"])
+    assert len(cued) <= len(singles) / 5, cued

@@ -108,7 +108,7 @@ def test_flagship_reads_back_with_every_module_page_quiz_and_question(built: dic
             document = lxml_html.fromstring(cartridge.zip.read(href))
             assert document.findtext(".//title") == page.title
             assert document.find(".//script") is None and len(document.find("body")) > 0
-    assert sum(1 for _ in flagship.questions()) == 77
+    assert sum(1 for _ in flagship.questions()) == 79
     for assessment in flagship.assessments:
         items = cartridge.items(f"quiz_{assessment.id}/assessment_qti.xml")
         assert list(items) == [q.id for q in assessment.questions]

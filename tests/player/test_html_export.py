@@ -9,7 +9,7 @@ import pytest
 
 from cmacourse.building import build_formats
 from cmacourse.cli import main
-from cmacourse.errors import BuildError, UsageError
+from cmacourse.errors import BuildError, OutputError, UsageError
 from cmacourse.exporters import export, exporters
 from cmacourse.exporters._package import PackageWriter
 from cmacourse.exporters.html import HtmlExporter
@@ -82,7 +82,7 @@ def test_failure_while_writing_leaves_nothing(tmp_path: Path, monkeypatch: pytes
         real(self, folder)
         raise OSError("disk full")
     monkeypatch.setattr(PackageWriter, "write_folder", half_then_fail)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(OutputError, match="disk full"):
         export(course, "html", tmp_path)
     assert [p.name for p in tmp_path.iterdir()] == ["player-mini-html"]
     assert tree(target) == before

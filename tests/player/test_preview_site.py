@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import http.server
 import json
 import shutil
 import threading
@@ -15,7 +14,7 @@ import pytest
 
 from cmacourse.cli import main
 from cmacourse.errors import UsageError
-from cmacourse.preview import PreviewHandler, PreviewSite, serve
+from cmacourse.preview import PreviewSite, listen, serve
 
 MINI = Path(__file__).resolve().parents[1] / "courses" / "player-mini"
 
@@ -25,7 +24,7 @@ def site(tmp_path: Path) -> Iterator[PreviewSite]:
     """A preview of an editable copy of the small course, built once."""
     shutil.copytree(MINI, tmp_path / "course")
     preview = PreviewSite(tmp_path / "course")
-    preview.refresh()
+    preview.rebuild()
     yield preview
     preview.close()
 
@@ -33,8 +32,7 @@ def site(tmp_path: Path) -> Iterator[PreviewSite]:
 @pytest.fixture
 def base_url(site: PreviewSite) -> Iterator[str]:
     """The preview's handler on a free port of 127.0.0.1."""
-    handler = type("Handler", (PreviewHandler,), {"site": site})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = listen(site, 0, print)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
@@ -50,14 +48,13 @@ def get(url: str) -> tuple[int, str, bytes]:
         return exc.code, exc.headers["Content-Type"], exc.read()
 
 
-def test_refresh_rebuilds_only_after_a_change(site: PreviewSite) -> None:
-    """A second refresh with no edit does nothing; touching a page rebuilds into a new folder and drops the old one."""
+def test_rebuild_replaces_the_previous_build(site: PreviewSite) -> None:
+    """Each rebuild goes into a new folder and drops the old one."""
     first = site.build_dir
     assert first is not None and (first / "index.html").is_file() and (first / "player" / "lms.js").is_file()
-    assert not site.refresh()
     page = site.root / "01-basics" / "first.md"
     page.write_text(page.read_text() + "\nOne more line.\n")
-    assert site.refresh()
+    site.rebuild()
     assert site.version == 2 and site.build_dir != first and not first.exists()
     assert "One more line." in (site.build_dir / "index.html").read_text()  # type: ignore[operator]
 
@@ -67,12 +64,12 @@ def test_broken_course_becomes_problems(site: PreviewSite) -> None:
     module = site.root / "02-practice" / "module.yaml"
     good = module.read_text()
     module.write_text(good.replace("requires: [basics]", "requires: [nowhere]"))
-    assert site.refresh()
+    site.rebuild()
     assert site.build_dir is None
     assert any(p.startswith("02-practice/module.yaml:") and "nowhere" in p for p in site.problems)
     assert site.note.startswith("Build 2: the course has")
     module.write_text(good)
-    site.refresh()
+    site.rebuild()
     assert site.build_dir is not None and site.problems == []
 
 
@@ -94,7 +91,7 @@ def test_urls(site: PreviewSite, base_url: str) -> None:
 def test_problems_page_escapes_what_it_shows(site: PreviewSite, base_url: str) -> None:
     """The problems page shows each problem as text, even one quoting markup."""
     (site.root / "course.yaml").write_text("id: <script>alert(1)</script>\n")
-    site.refresh()
+    site.rebuild()
     status, _, body = get(base_url + "/course/index.html")
     assert status == 200 and b"<script>alert" not in body and b"data-problem" in body
 

@@ -11,14 +11,12 @@ from . import Exporter
 from ._package import Layout, PackageWriter
 
 
-class HtmlExporter(Exporter):
+class HtmlExporter(Exporter, builtin="html"):
     """``cmacourse build --format html``: ``<course-id>-html/index.html`` and the files it needs.
 
     Progress is kept in the browser's ``localStorage``; nothing is sent anywhere.
     """
 
-    name: ClassVar[str] = "html"
-    description: ClassVar[str] = "static HTML site: open index.html from disk or any web server; progress stays in the browser"
     suffix: ClassVar[str] = ""
     layout: ClassVar[Layout] = "folder"
 

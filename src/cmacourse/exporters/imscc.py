@@ -13,12 +13,13 @@ import attrs
 from lxml import etree
 from markupsafe import Markup
 
-from ..errors import BuildError, UsageError
-from ..markdown_refs import glossary_links
+from ..errors import UsageError
+from ..markdown import GLOSSARY_SCHEME, references
+from ..media import read_media
 from ..model import Course, Module, Page
 from ..player.layout import launch_layouts
 from ..player.pages import CALLOUT_LABELS, environment
-from ..player.rendering import MarkdownRenderer, asset_path, glossary_anchor
+from ..player.rendering import MarkdownRenderer, asset_path, asset_url, glossary_anchor
 from ..questions import Assessment
 from . import Exporter
 from ._canvas import (
@@ -88,15 +89,13 @@ class Resource:
     dependencies: tuple[str, ...] = ()
 
 
-class ImsccExporter(Exporter):
+class ImsccExporter(Exporter, builtin="imscc"):
     """``cmacourse build --format imscc``: ``<course-id>-imscc.imscc``, a Common Cartridge 1.1 for Canvas, Moodle and others.
 
     Options: ``canvas=no`` leaves out Canvas's settings files (module locks, quiz settings, Canvas quiz
     types); ``version`` must be ``1.1``, the version core Moodle and Canvas both import.
     """
 
-    name: ClassVar[str] = "imscc"
-    description: ClassVar[str] = "IMS Common Cartridge 1.1 with QTI quizzes: native pages, quizzes and modules in Canvas and Moodle"
     suffix: ClassVar[str] = ".imscc"
     first_entry: ClassVar[str | None] = MANIFEST
 
@@ -188,19 +187,15 @@ class _Cartridge:
         return self.media[path]
 
     def write_media(self, path: str, identifier: str) -> None:
-        try:
-            data = (self.course.root / path).read_bytes()
-        except OSError as exc:
-            raise BuildError(f"cannot read media file {path}: {exc.strerror or exc}") from exc
         href = FILES + asset_path(path)
-        self.writer.add(href, data)
+        self.writer.add(href, read_media(self.course.root, path))
         # Each file is its own resource, its path the href: Canvas imports a course file only so.
         self.resources.append(Resource(identifier, WEBCONTENT, (href,), href=href))
 
     def page(self, module: Module, page: Page) -> ModuleItem:
         identifier, href = f"page_{page.id}", f"{PAGES}{page.id}.html"
         renderer = MarkdownRenderer(self.course.glossary, root=PAGE_MEDIA_ROOT)
-        body = player_page_body(self.course, page, renderer, lambda path: PAGE_MEDIA_ROOT + asset_path(path))
+        body = player_page_body(self.course, page, renderer, lambda path: PAGE_MEDIA_ROOT + asset_url(path))
         self.writer.add(href, page_document(self.course, page, identifier, body, renderer))
         used = sorted({p for b in page.blocks for p, _ in b.media()} | renderer.media)
         self.resources.append(Resource(identifier, WEBCONTENT, (href,), href=href,
@@ -286,7 +281,8 @@ def page_document(course: Course, page: Page, identifier: str, body: str, render
 
 def terms_section(course: Course, page: Page, renderer: MarkdownRenderer) -> str:
     """The glossary terms the page links to, defined at its end: its glossary links point here."""
-    linked = dict.fromkeys(term for block in page.blocks for text in block.markdown() for term, _ in glossary_links(text))
+    linked = dict.fromkeys(link.href[len(GLOSSARY_SCHEME):] for block in page.blocks for text in block.markdown()
+                           for link in references(text, page.path).glossary_terms())
     terms = [t for t in course.glossary if t.id in linked]
     if not terms:
         return ""

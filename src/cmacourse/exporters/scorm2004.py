@@ -7,10 +7,11 @@ from collections.abc import Sequence
 from lxml import etree
 
 from ..model import Course
+from ..numbers import number_text
 from ..player import render_player, worst_case_state_size
 from . import Exporter
 from ._package import PackageWriter, sub_element
-from ._scorm import MANIFEST, Sco, ScormOptions, check_state_size, number, package_files, scos, xml_id
+from ._scorm import MANIFEST, Sco, ScormOptions, check_state_size, package_files, scos, xml_id
 
 #: The namespaces of a SCORM 2004 4th Edition manifest. Moodle's parser ignores namespaces and
 #: matches literal names such as ``imsss:sequencing``, so the prefixes are fixed too.
@@ -40,15 +41,13 @@ def _q(prefix: str | None, tag: str) -> str:
     return f"{{{NS[prefix]}}}{tag}"
 
 
-class Scorm2004Exporter(Exporter):
+class Scorm2004Exporter(Exporter, builtin="scorm2004"):
     """A SCORM 2004 4th Edition package with the sequencing the course implies.
 
     Options: ``-O sco=course|module``; ``-O map_info=true`` adds the ``imsss:mapInfo`` global
     objectives that let a conformant LMS enforce module prerequisites (Moodle cannot import it).
     """
 
-    name = "scorm2004"
-    description = "SCORM 2004 4th Edition package (zip) with sequencing"
     first_entry = MANIFEST
 
     def export(self, course: Course, writer: PackageWriter) -> None:
@@ -133,7 +132,7 @@ def objectives(course: Course, sco: Sco, prerequisites: Sequence[Sco], *, write_
     primary = sub_element(element, _q("imsss", "primaryObjective"), objectiveID=_objective_id(sco))
     if sco.mastery_score is not None:
         primary.set("satisfiedByMeasure", "true")
-        sub_element(primary, _q("imsss", "minNormalizedMeasure"), number(sco.mastery_score / 100))
+        sub_element(primary, _q("imsss", "minNormalizedMeasure"), number_text(sco.mastery_score / 100, places=4))
     if write_global:
         sub_element(primary, _q("imsss", "mapInfo"), targetObjectiveID=global_objective_id(course, sco),
              readSatisfiedStatus="false", readNormalizedMeasure="false",

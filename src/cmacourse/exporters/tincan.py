@@ -67,15 +67,13 @@ def tincan_xml(course: Course, launch: LaunchLike, iris: Iris) -> etree._Element
     return root
 
 
-class TincanExporter(Exporter):
+class TincanExporter(Exporter, builtin="tincan"):
     """A Tin Can package, launched with ``?endpoint=&auth=&actor=&registration=&activity_id=``.
 
     Option ``base_iri`` (else ``base_iri`` in course.yaml, else ``https://cmacourse.invalid/courses/<id>``)
     roots every activity IRI.
     """
 
-    name: ClassVar[str] = "tincan"
-    description: ClassVar[str] = "Tin Can (xAPI) package with tincan.xml, for LRS-backed LMSs"
     first_entry: ClassVar[str | None] = "tincan.xml"
 
     def export(self, course: Course, writer: PackageWriter) -> None:

@@ -7,11 +7,10 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from markupsafe import Markup
 
-from ..markdown_refs import GLOSSARY_SCHEME, resolve_media
+from ..markdown import GLOSSARY_SCHEME, course_path, new_parser, path_url
 from ..model import GlossaryTerm
 
 #: Where media files go inside a package, under their course-relative path.
@@ -22,9 +21,14 @@ _SPACE = re.compile(r"\s+")
 _EXTERNAL = re.compile(r"^(https?:|mailto:)", re.IGNORECASE)
 
 
-def asset_path(course_path: str) -> str:
+def asset_path(path: str) -> str:
     """The package path of a course-relative media file."""
-    return ASSETS + course_path
+    return ASSETS + path
+
+
+def asset_url(path: str) -> str:
+    """The package path of a course-relative media file as written in HTML: percent-encoded where a URL needs it."""
+    return path_url(asset_path(path))
 
 
 def glossary_anchor(term_id: str) -> str:
@@ -44,7 +48,7 @@ class MarkdownRenderer:
         self.root = root
         self.terms: Mapping[str, GlossaryTerm] = {t.id: t for t in glossary}
         self.media: set[str] = set()
-        self._md = MarkdownIt("commonmark", {"html": False}).enable("table")
+        self._md = new_parser()
         self._md.add_render_rule("link_open", _link_open)
         self._md.add_render_rule("link_close", _link_close)
         self._md.add_render_rule("image", _image)
@@ -103,11 +107,11 @@ def _image(self: Any, tokens: list[Token], idx: int, options: Any, env: dict[str
     token = tokens[idx]
     alt = self.renderInlineAsText(token.children or [], options, env)
     renderer: MarkdownRenderer | None = env.get("renderer")
-    resolved = resolve_media(env.get("referrer", ""), str(token.attrGet("src") or ""))
+    resolved = course_path(str(token.attrGet("src") or ""), env.get("referrer", ""))
     if renderer is None or resolved is None:
         # Only packaged files are shown: a remote image would be a network request, and the rule is none.
         return html.escape(alt)
     renderer.media.add(resolved)
     title = token.attrGet("title")
     title_attr = f' title="{html.escape(str(title))}"' if title else ""
-    return f'<img src="{html.escape(renderer.root + asset_path(resolved))}" alt="{html.escape(alt)}"{title_attr}>'
+    return f'<img src="{html.escape(renderer.root + asset_url(resolved))}" alt="{html.escape(alt)}"{title_attr}>'

@@ -1,0 +1,36 @@
+"""Suggestions for a word that is nearly right: a format id, an option key, a schema key, a file name."""
+
+from __future__ import annotations
+
+import difflib
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+
+def close_matches(word: str, choices: Iterable[str], n: int = 1) -> list[str]:
+    """The choices closest to ``word``, ignoring case (``SCORM12`` is ``scorm12``), best first."""
+    by_folded = {choice.casefold(): choice for choice in choices}
+    if word.casefold() in by_folded:
+        return [by_folded[word.casefold()]]
+    found = difflib.get_close_matches(word.casefold(), list(by_folded), n=n, cutoff=0.6)
+    return [by_folded[folded] for folded in found]
+
+
+def did_you_mean(word: str, choices: Iterable[str], n: int = 1) -> str | None:
+    """A hint naming the closest choice (or the ``n`` closest), if one is close."""
+    close = close_matches(word, choices, n)
+    if not close:
+        return None
+    return f"did you mean {' or '.join(repr(c) for c in close)}?"
+
+
+def shown_path(path: str | os.PathLike[str]) -> str:
+    """A path as every message names it: relative to where the command runs when it lies below it."""
+    absolute = os.path.abspath(path)
+    try:
+        relative = os.path.relpath(absolute)
+    except ValueError:  # another drive on Windows
+        return absolute
+    return absolute if relative == ".." or relative.startswith(".." + os.sep) else Path(relative).as_posix()
+
