@@ -264,15 +264,14 @@ def test_javascript_and_python_codecs_agree(page: Page, mini_site: Path) -> None
             attempt = rng.choice([0, 1, 2])
             answers: list[Any] = []
             for q in slot.questions:
-                value: Any = {"single_choice": lambda: rng.randrange(q.size),
-                              "multiple_response": lambda: tuple(sorted(rng.sample(range(q.size), rng.randint(1, q.size)))),
-                              "true_false": lambda: rng.random() < 0.5,
-                              "matching": lambda: tuple(rng.randrange(q.size) for _ in range(q.prompts)),
-                              "ordering": lambda: tuple(rng.sample(range(q.size), q.size)),
-                              "fill_blank": lambda: "".join(rng.choice("ab%|,~<>\"'&\\\té ") for _ in range(rng.randint(1, 12))),
-                              "numeric": lambda: repr(rng.uniform(-1e6, 1e6))}[q.type]()
+                value: Any = {"index": lambda: rng.randrange(q.size),
+                              "bits": lambda: tuple(sorted(rng.sample(range(q.size), rng.randint(1, q.size)))),
+                              "boolean": lambda: rng.random() < 0.5,
+                              "indexes": lambda: tuple(rng.randrange(q.size) for _ in range(q.places)),
+                              "text": lambda: "".join(rng.choice("ab%|,~<>\"'&\\\té ") for _ in range(rng.randint(1, 12))),
+                              "number": lambda: repr(rng.uniform(-1e6, 1e6))}[q.codec]()
                 answers.append(value if attempt and rng.random() < 0.8 else None)
-            seed = rng.randrange(36**4) if attempt and slot.shuffle else None
+            seed = rng.randrange(36**4) if attempt and slot.seeded else None
             assessments.append(AssessmentState(attempt=attempt, seed=seed, responses=tuple(answers) if attempt else (None,) * len(answers)))
         snapshot = Snapshot(viewed=frozenset(rng.sample(range(layout.pages), rng.randint(0, layout.pages))),
                             bookmark=rng.choice([None, rng.randrange(layout.screens)]), assessments=tuple(assessments))
@@ -285,8 +284,8 @@ def test_javascript_and_python_codecs_agree(page: Page, mini_site: Path) -> None
       return [encoded, {viewed: Array.from(back.viewed).sort((a, b) => a - b), bookmark: back.bookmark, assessments: back.assessments}];
     })"""
     js_layout = {"fingerprint": layout.fingerprint, "pages": layout.pages, "screens": layout.screens,
-                 "assessments": [{"maxAttempts": s.max_attempts, "shuffle": s.shuffle,
-                                  "questions": [{"type": q.type, "size": q.size, "prompts": q.prompts} for q in s.questions]}
+                 "assessments": [{"maxAttempts": s.max_attempts, "seeded": s.seeded,
+                                  "questions": [{"codec": q.codec, "size": q.size, "places": q.places} for q in s.questions]}
                                  for s in layout.assessments]}
     payload = [[{"viewed": sorted(s.viewed), "bookmark": s.bookmark,
                  "assessments": [{"attempt": a.attempt, "seed": a.seed, "responses": [list(r) if isinstance(r, tuple) else r for r in a.responses]}

@@ -13,11 +13,11 @@ from cmacourse.loading import load_course
 from cmacourse.model import Course
 from cmacourse.player import worst_case_state_size
 from cmacourse.player.layout import launch_layouts
+from cmacourse.questions import AnswerSlot
 from cmacourse.player.state import (
     ATTEMPT_CAP,
     SEED_LIMIT,
     AssessmentState,
-    QuestionSlot,
     Snapshot,
     StateError,
     StateLayout,
@@ -41,20 +41,20 @@ def mini() -> Course:
     return load_course(MINI)
 
 
-def responses(slot: QuestionSlot) -> st.SearchStrategy:
+def responses(slot: AnswerSlot) -> st.SearchStrategy:
     """Any response a learner can give to a question of this slot, or none."""
-    kind = slot.type
-    if kind == "single_choice":
+    kind = slot.codec
+    if kind == "index":
         answer = st.integers(0, slot.size - 1)
-    elif kind == "multiple_response":
+    elif kind == "bits":
         answer = st.sets(st.integers(0, slot.size - 1), min_size=1).map(lambda s: tuple(sorted(s)))
-    elif kind == "true_false":
+    elif kind == "boolean":
         answer = st.booleans()
-    elif kind == "matching":
-        answer = st.lists(st.integers(0, slot.size - 1), min_size=slot.prompts, max_size=slot.prompts).map(tuple)
-    elif kind == "ordering":
+    elif kind == "indexes" and slot.places < slot.size:
+        answer = st.lists(st.integers(0, slot.size - 1), min_size=slot.places, max_size=slot.places).map(tuple)
+    elif kind == "indexes":
         answer = st.permutations(range(slot.size)).map(tuple)
-    elif kind == "fill_blank":
+    elif kind == "text":
         answer = st.text(min_size=1, max_size=slot.max_length).filter(lambda t: t.strip() == t and t)
     else:
         answer = st.floats(allow_nan=False, allow_infinity=False).map(lambda f: repr(f).replace("inf", "1"))
@@ -66,7 +66,7 @@ def snapshots(layout: StateLayout) -> st.SearchStrategy[Snapshot]:
     def assessment(slot):  # type: ignore[no-untyped-def]
         answered = st.tuples(*(responses(q) for q in slot.questions)) if slot.questions else st.just(())
         return st.builds(
-            lambda attempt, seed, rs: AssessmentState(attempt=attempt, seed=seed if attempt and slot.shuffle else None,
+            lambda attempt, seed, rs: AssessmentState(attempt=attempt, seed=seed if attempt and slot.seeded else None,
                                                       responses=rs if attempt else (None,) * len(slot.questions)),
             st.integers(0, slot.max_attempts or ATTEMPT_CAP), st.integers(0, SEED_LIMIT - 1), answered)
     return st.builds(
