@@ -28,6 +28,7 @@ def _svg(body: str, prolog: str = "") -> bytes:
     ('<a href="javascript:alert(1)"><text>x</text></a>', "", "is a script URL"),
     ('<image href="https://tracker.example/p.png" width="1" height="1"/>', "", "outside this file"),
     ('<use xlink:href="other.svg#shape"/>', "", "outside this file"),
+    ('<a href="data:image/svg+xml;base64,PHN2Zz4=">x</a>', "", "outside this file"),
     ("<foreignObject><div xmlns='http://www.w3.org/1999/xhtml'>hi</div></foreignObject>", "", "the <foreignObject> element"),
     ("<iframe src='https://example.org'/>", "", "the <iframe> element"),
     ('<set attributeName="href" to="javascript:alert(1)"/>', "", "changes the href attribute"),

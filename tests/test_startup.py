@@ -53,6 +53,7 @@ def test_formats_imports_no_format_and_no_player() -> None:
     formats = {m for m in modules if m.startswith("cmacourse.exporters.")} - {"cmacourse.exporters.options"}
     assert formats == set()
     assert not {m for m in modules if m.startswith(("cmacourse.player", "jinja2", "markdown_it"))}
+    assert not {"cmacourse.model", "cmacourse.loading", "yaml"} & modules, "listing formats needs no course model"
 
 
 @pytest.mark.parametrize("args", [["validate", "course_content"], ["validate", "course_content", "--json"]])

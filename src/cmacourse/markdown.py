@@ -265,19 +265,45 @@ def course_texts(course: Course) -> Iterator[MarkdownText]:
         for page in module.pages:
             for block in page.blocks:
                 ref = getattr(block, "source", None)
-                for text in block.markdown():
-                    yield MarkdownText(text, page.path, ref)
+                texts = block.markdown()
+                where = _pointers(block, set(texts)) if ref is not None and ref.line is None else {}
+                for text in texts:
+                    yield MarkdownText(text, page.path, ref.child(*where[text]) if text in where else ref)
     for assessment in course.assessments:
         ref = assessment.source
         referrer = ref.file.display if ref else ""
         if assessment.introduction:
             yield MarkdownText(assessment.introduction, referrer, ref.child("introduction") if ref else None)
         for question in assessment.questions:
-            for text in dict.fromkeys((*question.markdown(), *_feedback(question))):
-                yield MarkdownText(text, referrer, question.source)
+            texts = tuple(dict.fromkeys((*question.markdown(), *_feedback(question))))
+            where = _pointers(question, set(texts)) if question.source is not None else {}
+            for text in texts:
+                yield MarkdownText(text, referrer, question.source.child(*where[text]) if text in where else question.source)
     for term in course.glossary:
         ref = term.source
         yield MarkdownText(term.definition, ref.file.display if ref else "glossary.yaml", ref.child("definition") if ref else None)
+
+
+def _pointers(item: object, texts: set[str]) -> dict[str, tuple[object, ...]]:
+    """Where inside a block or question each of its Markdown texts is, as pointer tokens (``("options", 1, "text")``).
+
+    The models' attribute names are the keys authors write, so the path to a text among the attributes
+    is its place in the YAML. The first place wins for a text written twice.
+    """
+    found: dict[str, tuple[object, ...]] = {}
+    stack: list[tuple[object, tuple[object, ...]]] = [(item, ())]
+    while stack:
+        value, path = stack.pop()
+        if isinstance(value, str):
+            if value in texts:
+                found.setdefault(value, path)
+        elif isinstance(value, tuple):
+            # Pushed in reverse, so that they come off the stack in the order they are written.
+            stack.extend((child, (*path, index)) for index, child in reversed(list(enumerate(value))))
+        elif attrs.has(type(value)):
+            fields = [f.name for f in attrs.fields(type(value)) if f.name != "source"]
+            stack.extend((getattr(value, name), (*path, name)) for name in reversed(fields))
+    return found
 
 
 def _feedback(question: object) -> tuple[str, ...]:
