@@ -92,7 +92,7 @@ def test_inputs_are_checked_before_they_count(page: Page, mini_site: Path) -> No
     assert page.inner_text("#q-mini-matching [data-error]") == "Choose a match for every item."
     page.fill("#f-mini-numeric", "five")
     page.click("#q-mini-numeric [data-check]")
-    assert page.inner_text("#q-mini-numeric [data-error]") == "Type a number, for example 12 or 3.5."
+    assert page.inner_text("#q-mini-numeric [data-error]") == "Type the number in years, for example 12,500 or 3.5."
     layout = StateLayout.from_layout(launch_layouts(load_course(MINI), "course")[0])
     assert decode_state(layout, page.evaluate("cmaPlayer.snapshot().state")).assessments[1].attempt == 0
     # English: a comma groups thousands, so "5,0" could be 5 or a slip; it is explained, never marked wrong.
