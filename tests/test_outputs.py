@@ -250,3 +250,37 @@ def test_a_build_waits_for_the_one_holding_the_folder(course: Path, tmp_path: Pa
         os.close(holder)
     assert waiting.wait(timeout=60) == 0
     assert [p.name for p in out.iterdir()] == ["mini-scorm12.zip"]
+
+
+def test_a_rename_failing_part_way_puts_every_previous_package_back(course: Path, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """If publishing fails after some packages moved in, those are taken out again and the previous ones restored."""
+    from cmacourse import outputs
+    from cmacourse.building import build_formats
+    from cmacourse.errors import OutputError
+
+    out = tmp_path / "out"
+    first = build_formats(course, "all", out)
+    before = {path.name: tree(path) if path.is_dir() else path.read_bytes() for path in first}
+    page = next(course.rglob("*.md"))
+    page.write_text(page.read_text(encoding="utf-8") + "\nA new line.\n", encoding="utf-8")
+    real = os.replace
+    published: list[str] = []
+    failed: list[str] = []
+
+    def fail_on_the_fourth_package(src: str | Path, dst: str | Path) -> None:
+        new_package = ".cmacourse-staging-" in str(src) and ".previous" not in str(src) and Path(dst).parent == out
+        if new_package and len(published) == 3 and not failed:
+            failed.append(Path(dst).name)
+            raise OSError(28, "No space left on device")
+        if new_package:
+            published.append(Path(dst).name)
+        real(src, dst)
+
+    monkeypatch.setattr(outputs.os, "replace", fail_on_the_fourth_package)
+    with pytest.raises(OutputError, match="No space left on device"):
+        build_formats(course, "all", out)
+    monkeypatch.setattr(outputs.os, "replace", real)
+    after = {path.name: tree(path) if path.is_dir() else path.read_bytes() for path in sorted(out.iterdir())}
+    assert failed and len(published) == 3
+    assert after == before

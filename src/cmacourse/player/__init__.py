@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from importlib import resources
 
 from ..errors import BuildError
+from ..media import read_media
 from ..model import Course
 from ..packaging import PackageWriter
 from .data import data_script
@@ -23,7 +24,7 @@ ADAPTER_SCRIPT = "player/lms.js"
 #: Package path of the standalone adapter, which other adapters may fall back on (``window.cmaStandalone``).
 STANDALONE_SCRIPT = "player/standalone.js"
 #: The player's own scripts, in the order they load after the data and the adapter.
-PLAYER_SCRIPTS = ("player/state.js", "player/questions.js", "player/player.js")
+PLAYER_SCRIPTS = ("player/numbers.js", "player/state.js", "player/questions.js", "player/player.js")
 #: Package path of the xAPI activity data (``window.cmaXapiActivities``), which the xAPI exporters write.
 XAPI_DATA_SCRIPT = "player/xapi-activities.js"
 #: The runtime core an adapter builds on, loaded just before it: package data in ``runtime/<core>/``
@@ -89,8 +90,7 @@ def render_player(course: Course, writer: PackageWriter, *, runtime: str, scope:
         The launch documents, in course order.
 
     Raises:
-        BuildError: the adapter does not exist, a question type has no player support, or a media
-            file cannot be read.
+        BuildError: the adapter does not exist or a media file cannot be read.
     """
     files = dict(player_files(runtime))
     layouts = launch_layouts(course, scope)
@@ -104,10 +104,7 @@ def render_player(course: Course, writer: PackageWriter, *, runtime: str, scope:
     for path, data in files.items():
         writer.add(path, data)
     for path in sorted(media):
-        try:
-            writer.add(asset_path(path), (course.root / path).read_bytes())
-        except OSError as exc:
-            raise BuildError(f"cannot read media file {path}: {exc.strerror or exc}") from exc
+        writer.add(asset_path(path), read_media(course.root, path))
     return tuple(layout.launch for layout in layouts)
 
 
@@ -116,8 +113,5 @@ def worst_case_state_size(course: Course, scope: Scope = "course") -> int:
 
     Every page viewed, the bookmark on the last screen, every assessment on its last attempt and
     every question answered with its longest response (typed text fully escaped).
-
-    Raises:
-        BuildError: a question type has no player support.
     """
     return max(worst_case_length(StateLayout.from_layout(layout)) for layout in launch_layouts(course, scope))
