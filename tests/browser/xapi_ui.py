@@ -92,10 +92,18 @@ def answer(page: Page, q: Question, right: bool) -> float:
     elif isinstance(q, FillBlank):
         page.fill(f"#f-{q.id}", q.answers[0] if right else "not an answer")
     elif isinstance(q, Numeric):
-        page.fill(f"#f-{q.id}", repr(q.answer) if right else repr(q.answer + q.tolerance + 1000))
+        typed = repr(q.answer) if right else repr(q.answer + q.tolerance + 1000)
+        page.fill(f"#f-{q.id}", typed.replace(".", decimal_mark(page)))
     took = click_timed(page, f"#q-{q.id} [data-check]")
     page.wait_for_selector(f"#q-{q.id}.answered")
     return took
+
+
+def decimal_mark(page: Page) -> str:
+    """The decimal mark of the course's language, as a learner of that language types numbers."""
+    script = ("() => new Intl.NumberFormat(document.documentElement.lang || 'en')"
+              ".formatToParts(1.5).find((p) => p.type === 'decimal').value")
+    return str(page.evaluate(script))
 
 
 def click_timed(page: Page, selector: str) -> float:
