@@ -84,10 +84,11 @@ def item(parent: etree._Element, question: Question, fields: Sequence[tuple[str,
 
 
 def choices(presentation: etree._Element, labels: Sequence[tuple[str, str]], cardinality: str = "Single",
-            ident: str = RESPONSE) -> etree._Element:
-    """``response_lid`` with one ``response_label`` per (ident, HTML) choice, in the order given."""
+            ident: str = RESPONSE, *, shuffle: bool = False) -> etree._Element:
+    """``response_lid`` with one ``response_label`` per (ident, HTML) choice, in the order given; with ``shuffle``,
+    the LMS is asked to show them in an order of each learner's own (``render_choice shuffle="Yes"``)."""
     lid = sub(presentation, "response_lid", ident=ident, rcardinality=cardinality)
-    render = sub(lid, "render_choice", shuffle="No")
+    render = sub(lid, "render_choice", shuffle="Yes" if shuffle else "No")
     for label, html in labels:
         material(sub(render, "response_label", ident=label), html)
     return lid
@@ -309,7 +310,7 @@ def _cc_choice(question: SingleChoice, section: etree._Element, texts: QuestionT
     multiple = question.multiple
     element = item(section, question, [("cc_profile", MULTIPLE_RESPONSE if multiple else MULTIPLE_CHOICE), _weight(question)])
     choices(prompt_presentation(element, texts, question), [(o.id, texts.inline(o.text)) for o in question.options],
-            "Multiple" if multiple else "Single")
+            "Multiple" if multiple else "Single", shuffle=question.shuffle)
     options = [(o.id, o.correct, texts.block(o.feedback)) for o in question.options]
     (_cc_multiple_response if multiple else _cc_single_choice)(element, options)
     return None
@@ -347,22 +348,23 @@ def _cc_numeric(question: Numeric, section: etree._Element, texts: QuestionTexts
 
 @cc_item.register
 def _cc_matching(question: Matching, section: etree._Element, texts: QuestionTexts) -> Conversion | None:
-    _cc_arrangement(question, section, texts, matching_arrangements(question, texts))
+    _cc_arrangement(question, section, texts, matching_arrangements(question, texts), shuffle=question.shuffle)
     return Conversion(question.id, "matching → multiple choice: pick the complete correct set of matches "
                                    "among it and up to three wrong ones")
 
 
 @cc_item.register
 def _cc_ordering(question: Ordering, section: etree._Element, texts: QuestionTexts) -> Conversion | None:
-    _cc_arrangement(question, section, texts, ordering_arrangements(question, texts))
+    _cc_arrangement(question, section, texts, ordering_arrangements(question, texts), shuffle=False)
     return Conversion(question.id, "ordering → multiple choice: pick the complete correct order "
                                    "among it and up to three wrong ones")
 
 
-def _cc_arrangement(question: Matching | Ordering, section: etree._Element, texts: QuestionTexts, htmls: Sequence[str]) -> None:
+def _cc_arrangement(question: Matching | Ordering, section: etree._Element, texts: QuestionTexts, htmls: Sequence[str],
+                    *, shuffle: bool) -> None:
     element = item(section, question, [("cc_profile", MULTIPLE_CHOICE), _weight(question)])
     options = arrangement_options(question.id, htmls)
-    choices(prompt_presentation(element, texts, question), [(ident, html) for ident, html, _ in options])
+    choices(prompt_presentation(element, texts, question), [(ident, html) for ident, html, _ in options], shuffle=shuffle)
     fb = question.feedback
     _cc_single_choice(element, [(ident, right, texts.block(fb.correct if right else fb.incorrect) if fb else None)
                                 for ident, _, right in options])
