@@ -310,3 +310,21 @@ def test_every_file_a_problem_names_is_written_from_where_the_command_runs(tmp_p
     assert "course_content/course.yaml:" in out
     assert "error[file.missing]: course_content/m3/module.yaml does not exist" in out
     assert "hint: first used at course_content/glossary.yaml:" in out
+
+
+@pytest.mark.parametrize(("argv", "words"), [
+    (["build", "--format", "html", "--out", ""], "an empty folder name"),
+    (["build", "--format", "html", "--out", "  "], "an empty folder name"),
+    (["preview", "--port", "80000"], "80000 is not a port"),
+    (["preview", "--port", "eight"], "'eight' is not a port number"),
+])
+def test_values_that_cannot_be_meant_are_usage_errors(argv: list[str], words: str, clean: Path,
+                                                      capsys: pytest.CaptureFixture[str],
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """An empty --out (an unset variable in a script) and a port out of range stop before any work, exit status 2."""
+    monkeypatch.chdir(clean.parent)
+    with pytest.raises(SystemExit) as stopped:
+        main(argv)
+    assert stopped.value.code == 2
+    assert words in capsys.readouterr().err
+    assert sorted(p.name for p in clean.parent.iterdir()) == ["course_content"]

@@ -199,3 +199,88 @@ def test_sigterm_cleans_up(course: Path, tmp_path: Path) -> None:
     assert stopped.returncode == 128 + signal.SIGTERM, stopped.stderr
     assert "Traceback" not in stopped.stderr and "stopped (SIGTERM)" in stopped.stderr
     assert [p.name for p in (tmp_path / "out").iterdir()] == ["mini-scorm12.zip"] and package.read_bytes() == before
+
+
+def test_deleted_working_folder(course: Path, tmp_path: Path) -> None:
+    """Run from a folder that was deleted meanwhile, the command says so in one line."""
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    process = subprocess.Popen(["sh", "-c", f'cd "{gone}" && rmdir "{gone}" && exec "{CMACOURSE}" validate "{course}"'],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    out, err = process.communicate(timeout=60)
+    line = one_line_error(subprocess.CompletedProcess(process.args, process.returncode, out, err))
+    assert "the current folder no longer exists" in line
+
+
+def test_output_to_a_full_device(course: Path) -> None:
+    """`validate --json > /dev/full` fails with one line and status 2 instead of losing the report silently."""
+    with open("/dev/full", "w") as full:
+        result = subprocess.run([CMACOURSE, "validate", str(course), "--json"], stdout=full, stderr=subprocess.PIPE,
+                                text=True, timeout=60)
+    assert result.returncode == 2
+    assert result.stderr.strip() == ("cmacourse: cannot write the output: No space left on device; "
+                                     "check where it goes (a full disk, a closed terminal)")
+
+
+def test_a_reader_that_stops_early(tmp_path: Path) -> None:
+    """`cmacourse validate | head -c 1` on a course with thousands of problems ends quietly with SIGPIPE's status."""
+    unknown = "".join(f"unknown_key_{n}: {n}\n" for n in range(3000))
+    course = write_course(tmp_path / "course_content", {**MINIMAL, "course.yaml": str(MINIMAL["course.yaml"]) + unknown})
+    result = subprocess.run(f'"{CMACOURSE}" validate "{course}" | head -c 1; exit ${{PIPESTATUS[0]}}',
+                            shell=True, executable="bash", capture_output=True, text=True, timeout=60)
+    assert len(result.stdout) == 1 and result.stderr == ""
+    assert result.returncode == 128 + signal.SIGPIPE
+
+
+def test_a_build_waits_for_the_one_holding_the_folder(course: Path, tmp_path: Path) -> None:
+    """While another build holds the output folder, a build says it is waiting, writes nothing, then publishes."""
+    import fcntl
+
+    out = tmp_path / "out"
+    out.mkdir()
+    holder = os.open(out, os.O_RDONLY)
+    fcntl.flock(holder, fcntl.LOCK_EX)
+    try:
+        waiting = subprocess.Popen([CMACOURSE, "build", "course_content", "--format", "scorm12", "--out", "out"],
+                                   cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        assert waiting.stderr is not None
+        assert waiting.stderr.readline() == "cmacourse: waiting for another build into out to finish\n"
+        assert list(out.iterdir()) == [] and waiting.poll() is None
+    finally:
+        os.close(holder)
+    assert waiting.wait(timeout=60) == 0
+    assert [p.name for p in out.iterdir()] == ["mini-scorm12.zip"]
+
+
+def test_a_rename_failing_part_way_puts_every_previous_package_back(course: Path, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """If publishing fails after some packages moved in, those are taken out again and the previous ones restored."""
+    from cmacourse import outputs
+    from cmacourse.building import build_formats
+    from cmacourse.errors import OutputError
+
+    out = tmp_path / "out"
+    first = build_formats(course, "all", out)
+    before = {path.name: tree(path) if path.is_dir() else path.read_bytes() for path in first}
+    page = next(course.rglob("*.md"))
+    page.write_text(page.read_text(encoding="utf-8") + "\nA new line.\n", encoding="utf-8")
+    real = os.replace
+    published: list[str] = []
+    failed: list[str] = []
+
+    def fail_on_the_fourth_package(src: str | Path, dst: str | Path) -> None:
+        new_package = ".cmacourse-staging-" in str(src) and ".previous" not in str(src) and Path(dst).parent == out
+        if new_package and len(published) == 3 and not failed:
+            failed.append(Path(dst).name)
+            raise OSError(28, "No space left on device")
+        if new_package:
+            published.append(Path(dst).name)
+        real(src, dst)
+
+    monkeypatch.setattr(outputs.os, "replace", fail_on_the_fourth_package)
+    with pytest.raises(OutputError, match="No space left on device"):
+        build_formats(course, "all", out)
+    monkeypatch.setattr(outputs.os, "replace", real)
+    after = {path.name: tree(path) if path.is_dir() else path.read_bytes() for path in sorted(out.iterdir())}
+    assert failed and len(published) == 3
+    assert after == before

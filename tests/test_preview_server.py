@@ -155,3 +155,39 @@ def test_one_rebuild_per_change(course: Path) -> None:
         stop.set()
         watcher.join(timeout=5)
         site.close()
+
+
+def test_falls_back_to_polling_without_file_events(course: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where the system refuses file events (inotify's watch limit), the watcher says so and rebuilds by polling."""
+    import watchfiles
+
+    real = watchfiles.watch
+
+    def no_events(*args: object, force_polling: bool = False, **kwargs: object) -> object:
+        if not force_polling:
+            raise OSError(28, "inotify watch limit reached")
+        return real(*args, force_polling=True, poll_delay_ms=50, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(watchfiles, "watch", no_events)
+    site = PreviewSite(course)
+    site.rebuild()
+    stop = threading.Event()
+    said: list[str] = []
+    watcher = threading.Thread(target=_watch, args=(site, stop, said.append), daemon=True)
+    watcher.start()
+    try:
+        deadline = time.monotonic() + 5
+        while not said and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.5)
+        page = course / "01-basics" / "first.md"
+        page.write_text(page.read_text() + "\nPolled.\n")
+        deadline = time.monotonic() + 10
+        while site.version < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert said[0].startswith("cmacourse: file events are not available here") and "polling" in said[0]
+        assert site.version == 2 and said[1:] == ["Build 2: up to date."]
+    finally:
+        stop.set()
+        watcher.join(timeout=5)
+        site.close()

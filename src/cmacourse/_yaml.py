@@ -21,6 +21,15 @@ _NO_ALIASES = yaml_rs.AliasLimits(max_total_replayed_events=0)
 _DOCUMENT_MARKER = re.compile(r"^(?:---|\.\.\.)(?:[ \t]|$)", re.MULTILINE)
 _RS_POSITION = re.compile(r"at line (\d+), column (\d+)")
 
+#: How deep lists and mappings may nest in a course file. The deepest the schemas allow is about eight
+#: (a question's options' feedback); beyond this, validators and serialisers would recurse without end.
+MAX_DEPTH = 32
+_TOO_DEEP = f"the lists and mappings here are nested more than {MAX_DEPTH} levels deep; no course file needs that: flatten it"
+
+#: A plain whole number longer than 18 digits (beyond a 64-bit integer): no bound in the schemas
+#: comes near one, and Python refuses to print one of more than 4,300 digits.
+_LONG_NUMBER = re.compile(r"[-+]?(?:0x[0-9a-fA-F]{16,}|0o[0-7]{22,}|[0-9]{19,})")
+
 # libyaml's parser when it is there; the pure-Python one otherwise. Both share the constructor below.
 _BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -82,18 +91,76 @@ def load_yaml(text: str) -> Any:
     Raises:
         YAMLSyntaxError: the text is not valid YAML, holds several documents, or uses a feature refused above.
     """
+    if _LONG_NUMBER.search(text):
+        _check_numbers(text)
     # yaml-rs returns a list for several documents, which a top-level list would look like, and reads
     # a NUL as an empty value: let the careful path see any text with a document marker or a NUL.
     if "\x00" not in text and not _DOCUMENT_MARKER.search(text):
         try:
-            return yaml_rs.loads(text, parse_datetime=False, alias_limits=_NO_ALIASES)
+            data = yaml_rs.loads(text, parse_datetime=False, alias_limits=_NO_ALIASES)
         except yaml_rs.YAMLDecodeError as exc:
             fast_error = str(exc)
         except RecursionError:
-            raise YAMLSyntaxError("the document is nested too deeply", None, None) from None
+            fast_error = _TOO_DEEP
+        else:
+            if _deeper_than_allowed(data):
+                raise _depth_error(text)
+            return data
+        _check_depth(text)
         _load_located(text)  # raises the located error when PyYAML finds one too
         raise _locate_fast_error(_from_fast_error(fast_error), text)
+    _check_depth(text)
     return _load_located(text)
+
+
+def _check_numbers(text: str) -> None:
+    """Raise the located error for a plain whole number too long for a course, before any parser converts it."""
+    try:
+        for event in yaml.parse(text, Loader=_BaseLoader):
+            if (isinstance(event, yaml.ScalarEvent) and not event.style and event.implicit[0]
+                    and _LONG_NUMBER.fullmatch(event.value)):
+                raise YAMLSyntaxError(
+                    f"this whole number has {len(event.value.lstrip('+-'))} characters, more than any course needs: "
+                    "write a smaller number, or put it in quotes if it is text",
+                    event.start_mark.line + 1, event.start_mark.column + 1)
+    except yaml.YAMLError:
+        pass  # a syntax error is reported by the parse that follows
+
+
+def _deeper_than_allowed(data: Any) -> bool:
+    # Walked with a stack of its own: the data may be nested deeper than Python's recursion limit.
+    stack = [(data, 1)] if isinstance(data, (dict, list)) else []
+    while stack:
+        value, level = stack.pop()
+        if level > MAX_DEPTH:
+            return True
+        for child in value.values() if isinstance(value, dict) else value:
+            if isinstance(child, (dict, list)):
+                stack.append((child, level + 1))
+    return False
+
+
+def _check_depth(text: str) -> None:
+    """Raise the located error for text nested deeper than ``MAX_DEPTH``, before any parser recurses into it."""
+    error = _depth_error(text)
+    if error.line is not None:
+        raise error
+
+
+def _depth_error(text: str) -> YAMLSyntaxError:
+    """The error for nesting too deep, at the first list or mapping past the limit (no line if there is none)."""
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=_BaseLoader):
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return YAMLSyntaxError(_TOO_DEEP, event.start_mark.line + 1, event.start_mark.column + 1)
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+    except yaml.YAMLError:
+        pass  # a syntax error before the limit is reported as such
+    return YAMLSyntaxError(_TOO_DEEP, None, None)
 
 
 def _from_fast_error(message: str) -> YAMLSyntaxError:
@@ -132,7 +199,7 @@ def _load_located(text: str) -> Any:
     except yaml.YAMLError as exc:
         raise YAMLSyntaxError(str(exc), None, None) from None
     except RecursionError:
-        raise YAMLSyntaxError("the document is nested too deeply", None, None) from None
+        raise YAMLSyntaxError(_TOO_DEEP, None, None) from None
 
 
 _TAB_INDENT = "a tab is used for indentation here; YAML indents with spaces only"
@@ -154,6 +221,24 @@ def _explain(exc: yaml.MarkedYAMLError, text: str) -> tuple[str, Any]:
         return "the mapping opened with '{' here is never closed: end it with '}', and put ',' between its entries", opened
     if context.startswith("while scanning a quoted scalar") and "end of stream" in problem:
         return "the quoted text that starts here is never closed: add the closing quote", opened
+    if "exceeded maximum nesting depth" in context or "exceeded maximum nesting depth" in problem:
+        return _TOO_DEEP, here
+    if context.startswith("while parsing a flow node"):
+        return ("a list in [...] or a mapping in {...} has an empty entry here: remove the extra ',', "
+                "or write the item out (a '- ' item cannot stand inside brackets)"), here
+    if context.startswith("while parsing a block node") and "expected node content" in problem:
+        return f"a value cannot start with {_char_at(text, here)!r}: put the text in quotes", here
+    if context.startswith("while scanning a block scalar"):
+        return ("only an indentation number and '-' or '+' may follow '|' or '>' on its line: "
+                "start the text on the next line, indented"), here
+    if context.startswith("while scanning an alias") or context.startswith("while scanning an anchor"):
+        return f"a value cannot start with {_char_at(text, opened)!r}: put the text in quotes", opened
+    if problem.startswith("block sequence entries are not allowed"):
+        return "a list item ('- ') cannot start on the line of its key: put it on the next line, indented, or put the text in quotes", here
+    if problem.startswith("mapping keys are not allowed"):
+        return "a '?' cannot start a value here: put the text in quotes", here
+    if problem.startswith("did not find expected key") and _closed_before(text, here):
+        return "text follows the closing quote or bracket on this line: put the whole value in quotes", here
     if context.startswith("while scanning a simple key"):
         return "this line is not a key followed by ':' (nor a list item starting with '- '): add the ':' or join it to the line above", opened
     if "tab character" in problem or ("cannot start any token" in problem and _char_at(text, here) == "\t"):
@@ -187,6 +272,13 @@ def _first_alias(text: str, anchor_mark: Any) -> Any:
         return anchor_mark
     line, column = line_column(text, use.start())
     return yaml.Mark("<text>", use.start(), line - 1, column - 1, None, None)
+
+
+def _closed_before(text: str, mark: Any) -> bool:
+    """Whether the text before ``mark`` on its line ends with a closing quote or bracket (``'a' b``)."""
+    lines = text.split("\n")
+    before = lines[mark.line][: mark.column].rstrip() if mark is not None and mark.line < len(lines) else ""
+    return before.endswith(("'", '"', "]", "}"))
 
 
 def _char_at(text: str, mark: Any) -> str:

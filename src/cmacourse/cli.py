@@ -8,6 +8,7 @@ and ``formats`` no export format). That is why the handlers import inside their 
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 from collections.abc import Sequence
@@ -36,22 +37,36 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("path", nargs="?", default=DEFAULT_PATH, help=f"the course folder (default: {DEFAULT_PATH})")
     validate.add_argument("--json", action="store_true", help="print problems as one JSON document, for editors and CI")
     validate.add_argument("--strict", action="store_true", help="fail on warnings too")
+    validate.add_argument("--lang", metavar="TAG", default=None,
+                          help="check the course's translation into this language (kept in PATH/locales/TAG/) instead")
     validate.set_defaults(handler=_validate)
 
     build = commands.add_parser("build", help="export a course as a package for an LMS")
     build.add_argument("path", nargs="?", default=DEFAULT_PATH, help=f"the course folder (default: {DEFAULT_PATH})")
     build.add_argument("--format", "-f", dest="format", required=True, metavar="ID", help="a format id from 'cmacourse formats', or 'all'")
-    build.add_argument("--out", "-o", required=True, metavar="DIR", help="the folder to write packages into")
+    build.add_argument("--out", "-o", required=True, type=_folder, metavar="DIR", help="the folder to write packages into")
     build.add_argument("--option", "-O", action="append", default=[], metavar="KEY=VALUE",
                        help="a format option, e.g. -O sco=module (repeatable; 'cmacourse formats' lists each format's options)")
     build.set_defaults(handler=_build)
 
     preview = commands.add_parser("preview", help="serve the course on 127.0.0.1 and rebuild it when a file changes")
     preview.add_argument("path", nargs="?", default=DEFAULT_PATH, help=f"the course folder (default: {DEFAULT_PATH})")
-    preview.add_argument("--port", type=int, default=8000,
+    preview.add_argument("--port", type=_port, default=8000,
                          help="the port to listen on (default: 8000; a taken port gives the next free one; 0 picks any)")
     preview.add_argument("--no-browser", action="store_true", help="do not open a browser")
     preview.set_defaults(handler=_preview)
+
+    translate = commands.add_parser("translate", help="export a course's text for translators (XLIFF 1.2) and import their work")
+    steps = translate.add_subparsers(dest="step", metavar="STEP", required=True)
+    export = steps.add_parser("export", help="write one XLIFF file with every translatable string of the course")
+    export.add_argument("path", nargs="?", default=DEFAULT_PATH, help=f"the course folder (default: {DEFAULT_PATH})")
+    export.add_argument("--lang", required=True, metavar="TAG", help="the language to translate into, as a BCP 47 tag such as es")
+    export.add_argument("--out", "-o", required=True, type=_folder, metavar="DIR", help="the folder to write the XLIFF file into")
+    export.set_defaults(handler=_translate_export)
+    import_ = steps.add_parser("import", help="check a translated XLIFF file and keep it in the course's locales/ folder")
+    import_.add_argument("file", help="the translated XLIFF file")
+    import_.add_argument("path", nargs="?", default=DEFAULT_PATH, help=f"the course folder (default: {DEFAULT_PATH})")
+    import_.set_defaults(handler=_translate_import)
 
     formats = commands.add_parser("formats", help="list the export formats installed, with their -O options")
     formats.set_defaults(handler=_formats)
@@ -70,15 +85,44 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _folder(text: str) -> str:
+    # An empty value is an unset variable in a script (`--out "$OUT"`), not a wish to write into ".".
+    if not text.strip():
+        raise argparse.ArgumentTypeError("an empty folder name; give the folder to write into, e.g. --out dist")
+    return text
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a port: use 1 to 65535, or 0 for any free one")
+    return port
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     parser = build_parser()
     args = parser.parse_args(argv)
     from .errors import CmaCourseError, InvalidCourseError
 
+    try:
+        os.getcwd()
+    except OSError:
+        print("cmacourse: the current folder no longer exists (deleted or moved); cd into a folder and run again", file=sys.stderr)
+        return 2
     previous = signal.signal(signal.SIGTERM, _terminate)
     try:
-        return int(args.handler(args))
+        status = int(args.handler(args))
+        sys.stdout.flush()  # a full disk or a closed pipe shows here, not as a lost write at exit
+        return status
+    except BrokenPipeError:
+        # The reader stopped reading (`cmacourse validate | head -1`): end quietly with the status of a
+        # process that SIGPIPE stopped, as other command-line tools do, not with a traceback.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 128 + signal.SIGPIPE
     except InvalidCourseError as exc:
         _print_problems(_typed(exc.problems, args))
         return 1
@@ -109,8 +153,9 @@ def _terminate(signum: int, frame: Any) -> NoReturn:
 def _os_error_text(exc: OSError) -> str:
     from .hints import shown_path
 
-    where = shown_path(exc.filename) if isinstance(exc.filename, str) else "a file"
-    return f"cannot use {where}: {exc.strerror or exc}; check the path and its permissions"
+    if not isinstance(exc.filename, str):
+        return f"cannot write the output: {exc.strerror or exc}; check where it goes (a full disk, a closed terminal)"
+    return f"cannot use {shown_path(exc.filename)}: {exc.strerror or exc}; check the path and its permissions"
 
 
 def _typed(problems: Sequence[Problem], args: argparse.Namespace) -> list[Problem]:
@@ -135,7 +180,12 @@ def _validate(args: argparse.Namespace) -> int:
 
     from .loading import read_course
 
-    report = read_course(args.path)
+    if args.lang:
+        from .translation.overlay import validate_translation
+
+        report = validate_translation(args.path, args.lang)
+    else:
+        report = read_course(args.path)
     failed = bool(report.errors) or (args.strict and bool(report.warnings))
     problems = _typed(report.problems, args)
     if args.json:
@@ -148,7 +198,8 @@ def _validate(args: argparse.Namespace) -> int:
         assert course is not None
         questions = sum(1 for _ in course.questions())
         pages = sum(len(m.pages) for m in course.modules)
-        print(f"{args.path}: valid: {len(course.modules)} modules, {pages} pages, {questions} questions", file=sys.stderr)
+        language = f" in {args.lang}" if args.lang else ""
+        print(f"{args.path}: valid{language}: {len(course.modules)} modules, {pages} pages, {questions} questions", file=sys.stderr)
     return 1 if failed else 0
 
 
@@ -170,6 +221,32 @@ def _build(args: argparse.Namespace) -> int:
             print(shown_path(path))
     finally:
         logger.removeHandler(notes)
+    return 0
+
+
+def _translate_export(args: argparse.Namespace) -> int:
+    from .hints import shown_path
+    from .translation.workflow import export_translation
+
+    summary = export_translation(args.path, args.lang, args.out)
+    print(shown_path(summary.path))
+    print(f"{summary.translated} translated, {summary.changed} changed since translated, {summary.new} new", file=sys.stderr)
+    return 0
+
+
+def _translate_import(args: argparse.Namespace) -> int:
+    from .errors import InvalidCourseError
+    from .hints import shown_path
+    from .translation.workflow import import_translation
+
+    try:
+        summary = import_translation(args.file, args.path)
+    except InvalidCourseError as exc:
+        # The problems are in the translation file, named as it was typed, not in the course folder.
+        _print_problems(exc.problems)
+        return 1
+    print(shown_path(summary.path))
+    print(f"{summary.units} units in {summary.language}", file=sys.stderr)
     return 0
 
 

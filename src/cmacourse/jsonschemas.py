@@ -8,6 +8,7 @@ a document has problems, so validating a clean course never pays for it.
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Iterator, Mapping
 from functools import cache
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import jsonschema_rs
 
+from . import iri
 from .errors import Problem
 from .hints import did_you_mean
 from .sourcemap import SourceFile, pointer
@@ -24,7 +26,12 @@ if TYPE_CHECKING:
     import jsonschema
     from referencing import Registry
 
-__all__ = ["check", "did_you_mean", "load_schema", "registry", "schema_text", "validator"]
+__all__ = ["check", "did_you_mean", "load_schema", "not_finite_message", "registry", "schema_text", "validator"]
+
+#: The ``format`` keywords the schemas use, each enforced by one function (JSON Schema only annotates them by default).
+FORMATS: dict[str, Any] = {"iri": iri.is_absolute_iri}
+#: What a value of each format is, for the message when one is not.
+_FORMAT_WORDS = {"iri": iri.DESCRIPTION}
 
 #: Schema names, one per kind of authored file or fragment: ``schemas/<name>.schema.json``.
 SCHEMA_NAMES = ("common", "course", "module", "page", "assessment", "glossary", "blocks")
@@ -60,7 +67,17 @@ def validator(ref: str) -> jsonschema.protocols.Validator:
     if fragment:
         schema = {"$ref": f"{name}.schema.json#{fragment}"}
     cls = jsonschema.validators.validator_for(load_schema("common"))
-    return cls(schema, registry=registry())  # type: ignore[no-any-return]
+    return cls(schema, registry=registry(), format_checker=_format_checker())  # type: ignore[no-any-return]
+
+
+@cache
+def _format_checker() -> jsonschema.FormatChecker:
+    import jsonschema  # the detailed path only: see the module's docstring
+
+    checker = jsonschema.FormatChecker(formats=())
+    for name, check in FORMATS.items():
+        checker.checks(name)(check)
+    return checker
 
 
 @cache
@@ -73,7 +90,7 @@ def fast_validator(ref: str) -> jsonschema_rs.Validator:
     """The jsonschema-rs twin of ``validator(ref)``: it answers valid or not, fast, and nothing more."""
     name, _, fragment = ref.partition("#")
     schema: Mapping[str, Any] = load_schema(name) if not fragment else {"$ref": f"{name}.schema.json#{fragment}"}
-    return jsonschema_rs.Draft202012Validator(schema, registry=_rust_registry(), validate_formats=False)
+    return jsonschema_rs.Draft202012Validator(schema, registry=_rust_registry(), validate_formats=True, formats=FORMATS)
 
 
 def check(data: Any, schema: str | Mapping[str, Any], source: SourceFile, at: str = "") -> Iterator[Problem]:
@@ -149,10 +166,24 @@ def _problem(error: jsonschema.ValidationError, source: SourceFile, ptr: str) ->
             location=source.locate(ptr),
             hint=did_you_mean(str(error.instance), choices),
         )
+    if kind in _BOUNDS and isinstance(error.instance, float) and not math.isfinite(error.instance):
+        return Problem(code="value.not-finite", message=not_finite_message(error.instance), location=source.locate(ptr))
+    if kind == "format" and schema.get("format") in _FORMAT_WORDS:
+        return Problem(code="schema.format", message=f"{error.instance!r} is not {_FORMAT_WORDS[schema['format']]}",
+                       location=source.locate(ptr))
     if kind == "pattern" and "description" in schema:
         return Problem(code="schema.pattern", message=f"{error.instance!r} is not valid: {schema['description']}",
                        location=source.locate(ptr), hint=_id_hint(error.instance, schema))
     return Problem(code=f"schema.{kind}", message=error.message, location=source.locate(ptr))
+
+
+_BOUNDS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
+
+
+def not_finite_message(value: float) -> str:
+    """The message for YAML's ``.inf`` or ``.nan`` where a number belongs: no score or answer can be one."""
+    spelled = ".nan (not a number)" if math.isnan(value) else f"{'-' if value < 0 else ''}.inf (infinity)"
+    return f"expected an ordinary number, found {spelled}"
 
 
 def _id_hint(value: object, schema: Mapping[str, Any]) -> str | None:

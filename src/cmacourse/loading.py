@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import os
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -13,8 +14,8 @@ import attrs
 from . import jsonschemas
 from ._yaml import YAMLSyntaxError, load_yaml
 from .blocks import MEDIA_KEYS, Block, Text
+from .coursefiles import MAX_TEXT_BYTES, CourseFolder, NotRegularError, OutsideCourseError, TooLargeError, megabytes, relative_path
 from .errors import InvalidCourseError, Location, Problem, UsageError
-from .markdown_refs import resolve_media
 from .model import Completion, Course, Credential, GlossaryTerm, Link, Module, Objective, Page
 from .pagesource import PageSyntaxError, split_page
 from .questions import Assessment, Question
@@ -45,7 +46,7 @@ class CourseReport:
         return tuple(p for p in self.problems if p.severity == "warning")
 
 
-def course_root(path: str | Path) -> Path:
+def course_root(path: str | os.PathLike[str]) -> Path:
     """The course folder for a path that names it or its course.yaml.
 
     Raises:
@@ -65,7 +66,7 @@ def course_root(path: str | Path) -> Path:
     return path
 
 
-def read_course(path: str | Path) -> CourseReport:
+def read_course(path: str | os.PathLike[str]) -> CourseReport:
     """Read and check a course folder; never raises for bad content, only for a missing folder.
 
     Raises:
@@ -83,7 +84,7 @@ def read_course(path: str | Path) -> CourseReport:
     return CourseReport(course, tuple(problems), not reader.failed)
 
 
-def load_course(path: str | Path) -> Course:
+def load_course(path: str | os.PathLike[str]) -> Course:
     """Read a course folder into the model.
 
     Raises:
@@ -112,6 +113,7 @@ def _cyclic_gc_paused() -> Iterator[None]:
 class _Reader:
     def __init__(self, root: Path) -> None:
         self.root = root
+        self.folder = CourseFolder(root)
         self.problems: list[Problem] = []
         self.failed = False
         self.blocks = block_types()
@@ -124,17 +126,8 @@ class _Reader:
         self.failed = True
 
     def read_text(self, rel: str, referrer: SourceRef | None) -> str | None:
-        file = self.root / rel
-        try:
-            data = file.read_bytes()
-        except (FileNotFoundError, NotADirectoryError, ValueError):  # ValueError: a NUL in the name
-            self.problem("file.missing", f"{rel} does not exist", _where(rel, referrer), hint=self._similar_file(rel))
-            return None
-        except IsADirectoryError:
-            self.problem("file.unreadable", f"{rel} is a folder, not a file", _where(rel, referrer))
-            return None
-        except OSError as exc:
-            self.problem("file.unreadable", f"cannot read {rel}: {exc.strerror or exc}", _where(rel, referrer))
+        data = self.read_bytes(rel, referrer)
+        if data is None:
             return None
         try:
             text = data.decode("utf-8-sig")
@@ -149,11 +142,33 @@ class _Reader:
             return None
         return text.replace("\r\n", "\n").replace("\r", "\n")
 
+    def read_bytes(self, rel: str, referrer: SourceRef | None) -> bytes | None:
+        try:
+            return self.folder.read_bytes(rel, MAX_TEXT_BYTES)
+        except OutsideCourseError as exc:
+            self.problem("ref.outside-course", str(exc), _where(rel, referrer),
+                         hint="copy the file into the course folder instead of linking to it")
+        except TooLargeError as exc:
+            self.problem("file.too-large", f"{rel} is {megabytes(exc.size)}; a page or YAML file may hold at most {megabytes(exc.limit)}",
+                         _where(rel, referrer), hint="split it into several pages or files")
+        except NotRegularError as exc:
+            self.problem("file.unreadable", str(exc), _where(rel, referrer))
+        except (FileNotFoundError, NotADirectoryError, ValueError):  # ValueError: a NUL in the name
+            link = _link_target(self.root / rel)
+            if link is not None:
+                self.problem("file.missing", f"{rel} is a link to {link}, which does not exist", _where(rel, referrer))
+            else:
+                self.problem("file.missing", f"{rel} does not exist", _where(rel, referrer), hint=self._similar_file(rel))
+        except OSError as exc:
+            self.problem("file.unreadable", f"cannot read {rel}: {exc.strerror or exc}", _where(rel, referrer))
+        return None
+
     def _similar_file(self, rel: str) -> str | None:
         folder = (self.root / rel).parent
         try:
             if folder.is_dir():
-                return jsonschemas.did_you_mean(Path(rel).name, sorted(p.name for p in folder.iterdir()))
+                name = Path(rel).name
+                return jsonschemas.did_you_mean(name, sorted(p.name for p in folder.iterdir() if p.name != name))
             # The folder itself is missing, as when a module folder's name is misspelt in course.yaml.
             siblings = sorted(p.name for p in folder.parent.iterdir() if p.is_dir())
         except (OSError, ValueError):
@@ -210,7 +225,7 @@ class _Reader:
         )
 
     def relative(self, referrer: SourceRef, target: str) -> str | None:
-        resolved = resolve_media(referrer.file.display, target)
+        resolved = relative_path(referrer.file.display, target)
         if resolved is None:
             self.problem("ref.outside-course", f"{target!r} leaves the course folder; use a path inside it, relative to this file",
                          referrer.location())
@@ -338,6 +353,14 @@ class _Reader:
 def _where(rel: str, referrer: SourceRef | None) -> Location:
     # Where a file that cannot be read is named; worked out only then, as it parses the referrer's YAML again.
     return referrer.location() if referrer else Location(rel)
+
+
+def _link_target(path: Path) -> str | None:
+    """What a link points at, or None if ``path`` is no link."""
+    try:
+        return os.readlink(path) if path.is_symlink() else None
+    except (OSError, ValueError):
+        return None
 
 
 _Salvage = Callable[[Mapping[str, Any], SourceRef, set[str]], None]

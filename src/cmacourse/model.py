@@ -8,6 +8,7 @@ from pathlib import Path
 import attrs
 
 from .blocks import Block
+from .markdown import course_texts, references
 from .questions import Assessment, Question
 from .sourcemap import SourceRef
 
@@ -140,11 +141,7 @@ class Course:
 
     def media_files(self) -> tuple[str, ...]:
         """Course-relative paths of every media file the content uses, sorted, each once."""
-        from .markdown_refs import markdown_images
-
         paths = {path for m in self.modules for p in m.pages for b in p.blocks for path, _ in b.media()}
-        paths.update(
-            image.resolved for m in self.modules for p in m.pages for b in p.blocks
-            for text in b.markdown() for image in markdown_images(text, p.path) if image.resolved
-        )
+        paths.update(image.resolved for text in course_texts(self) for image in references(text.text, text.referrer).images
+                     if image.resolved)
         return tuple(sorted(paths))

@@ -10,6 +10,7 @@ every new package or the previous ones.
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import tempfile
@@ -17,12 +18,15 @@ from pathlib import Path
 from types import TracebackType
 
 from .errors import OutputError
+from .hints import shown_path
 from .packaging import Layout, PackageWriter
 
 try:
     import fcntl
-except ImportError:  # Windows: no advisory locks on folders; builds there do not take turns
-    fcntl = None  # type: ignore[assignment]
+except ImportError:  # Windows: no advisory locks on folders; builds there neither take turns nor remove
+    fcntl = None  # type: ignore[assignment]  # another build's staging, which could still be in use
+
+logger = logging.getLogger(__name__)
 
 #: Name prefix of a build's staging folder inside the output folder.
 STAGING_PREFIX = ".cmacourse-staging-"
@@ -46,10 +50,10 @@ class OutputFolder:
             raise OutputError(self.path, "it is a file, not a folder", "choose a folder for the packages")
         try:
             self.path.mkdir(parents=True, exist_ok=True)
-            self._lock = os.open(self.path, os.O_RDONLY)
             if fcntl is not None:
-                fcntl.flock(self._lock, fcntl.LOCK_EX)
-            remove_stale_staging(self.path)
+                self._lock = os.open(self.path, os.O_RDONLY)
+                _take_turn(self._lock, self.path)
+                remove_stale_staging(self.path)
             self._staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=self.path))
         except OSError as exc:
             self._release()
@@ -105,6 +109,15 @@ class OutputFolder:
         if self._lock is not None:
             os.close(self._lock)  # closing the descriptor releases the flock
             self._lock = None
+
+
+def _take_turn(descriptor: int, folder: Path) -> None:
+    """Hold the folder's lock, waiting (and saying so once) while another build holds it."""
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        logger.warning("waiting for another build into %s to finish", shown_path(folder))
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
 
 
 def remove_stale_staging(folder: Path) -> None:

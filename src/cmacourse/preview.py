@@ -20,7 +20,7 @@ from urllib.parse import unquote, urlsplit
 
 import watchfiles
 
-from .errors import CmaCourseError, UsageError, problems_as_typed
+from .errors import CmaCourseError, OutputError, UsageError, problems_as_typed
 from .hints import shown_path
 from .loading import course_root, read_course
 from .packaging import PackageWriter
@@ -74,6 +74,8 @@ class PreviewSite:
                 self.course_id, self.title = course.id, course.title
         except CmaCourseError as exc:
             problems = typed = [str(exc)]
+        except OSError as exc:  # the temporary folder is full or gone: say where, keep serving
+            problems = typed = [str(OutputError.from_os_error(exc, target))]
         except Exception:  # noqa: BLE001 - a bug must not stop the preview; the author sees it in the browser
             problems = typed = ["cmacourse failed while building the preview:\n" + traceback.format_exc()]
         with self.lock:
@@ -242,12 +244,22 @@ def _bound_handler(site: PreviewSite) -> type[PreviewHandler]:
 
 
 def _watch(site: PreviewSite, stop: threading.Event, tell: Callable[[str], None]) -> None:
-    """Rebuild once per burst of file events from the operating system, until ``stop`` is set."""
-    events = watchfiles.watch(site.root, watch_filter=site.is_course_file, debounce=LONGEST_BURST_MS, step=QUIET_MS,
-                              stop_event=stop, raise_interrupt=False)
-    try:
-        for _changes in events:
-            site.rebuild()
-            tell(site.report())
-    except Exception as exc:  # noqa: BLE001 - the folder vanished or cannot be watched: say so and keep serving
-        tell(f"cmacourse: stopped watching {shown_path(site.root)}: {exc}; restart the preview to rebuild")
+    """Rebuild once per burst of file events from the operating system, until ``stop`` is set.
+
+    Where the system cannot deliver events (inotify's watch limit reached, a network file system), the
+    watcher says so and falls back to watchfiles' polling, which still rebuilds once per burst.
+    """
+    polling = False
+    while not stop.is_set():
+        try:
+            for _changes in watchfiles.watch(site.root, watch_filter=site.is_course_file, debounce=LONGEST_BURST_MS,
+                                             step=QUIET_MS, stop_event=stop, raise_interrupt=False, force_polling=polling):
+                site.rebuild()
+                tell(site.report())
+            return
+        except Exception as exc:  # noqa: BLE001 - the preview must keep serving whatever the watcher meets
+            if polling or not site.root.is_dir():
+                tell(f"cmacourse: stopped watching {shown_path(site.root)}: {exc}; restart the preview to rebuild")
+                return
+            tell(f"cmacourse: file events are not available here ({exc}); watching by polling instead")
+            polling = True

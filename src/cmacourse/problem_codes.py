@@ -22,6 +22,7 @@ PROBLEM_CODES: Mapping[str, tuple[Severity, str]] = MappingProxyType({
     "syntax.yaml": ("error", "YAML that cannot be parsed: a file, a page's front matter or a content block's body"),
     "syntax.front-matter": ("error", "a page does not start with its '---' front matter, or never closes it"),
     "syntax.block": ("error", "a fenced content block is never closed"),
+    "file.too-large": ("error", "a page, YAML or media file larger than its kind may be (the limits are in the README)"),
     # Schemas: one code per JSON Schema keyword the schemas use, and two of our own
     "schema.required": ("error", "a required key is missing"),
     "schema.unknown-key": ("error", "a key this kind of file does not have (with the nearest one it does)"),
@@ -46,7 +47,7 @@ PROBLEM_CODES: Mapping[str, tuple[Severity, str]] = MappingProxyType({
     "ref.unknown-objective": ("error", "a page or question names an objective no module declares"),
     "ref.unknown-term": ("error", "a glossary link names no term of the glossary"),
     "ref.missing-media": ("error", "a media file the content uses does not exist"),
-    "ref.outside-course": ("error", "a path that leads outside the course folder"),
+    "ref.outside-course": ("error", "a path that leads outside the course folder, as written or through a link"),
     "graph.cycle": ("error", "module prerequisites that form a cycle, so no module of it can be started"),
     # Questions, assessments and scores
     "question.no-correct-answer": ("error", "a choice question with no option marked correct"),
@@ -56,8 +57,27 @@ PROBLEM_CODES: Mapping[str, tuple[Severity, str]] = MappingProxyType({
     "assessment.kind": ("error", "an assessment whose kind does not fit where it is listed (a final_exam inside a module)"),
     "value.not-finite": ("error", "a score, answer or tolerance that is .nan or .inf"),
     "objective.unassessed": ("warning", "an objective that no question assesses"),
+    # Markdown and media
+    "markdown.raw-html": ("warning", "HTML pasted into Markdown, which learners see as literal text (with the Markdown or block to use)"),
+    "markdown.too-long": ("error", "one Markdown text (a run of prose, a prompt, a callout) longer than the limit"),
+    "media.file-name": ("error", "a media file name that a URL or Windows cannot carry ('#', '?', '%', ':', a reserved name)"),
+    "media.case-collision": ("error", "media file names that differ only in case, which collide when unzipped on Windows or macOS"),
+    "media.type": ("error", "a media file of a type a browser runs as a page or program (HTML, XML, script, Flash)"),
+    "media.active-content": ("error", "an SVG with script, event handlers, script URLs, external references or embedded pages"),
     # Accessibility
     "a11y.missing-alt": ("error", "an image without alt text"),
+    # Translations (``translate import`` and ``validate --lang``), located in the XLIFF file
+    "translation.syntax": ("error", "a translation file that is not well-formed XML or not XLIFF 1.2"),
+    "translation.language": ("error", "a translation file with no target language, or the course's own language"),
+    "translation.duplicate-unit": ("error", "a unit that is in the translation file more than once"),
+    "translation.unknown-unit": ("error", "a unit the course does not have (removed or renamed since the export)"),
+    "translation.missing-unit": ("error", "a unit of the course that the translation file does not have"),
+    "translation.untranslated": ("error", "a unit with no translation, or one marked as still to translate"),
+    "translation.stale-source": ("error", "a unit whose source is no longer the course's text: the course changed since the export"),
+    "translation.placeholder-lost": ("error", "a translation that dropped a tag of its source (Markdown markup, a glossary link)"),
+    "translation.placeholder-altered": ("error", "a translation that changed, repeated, added or misordered a tag of its source"),
+    "translation.markup": ("error", "a translation holding XLIFF markup its source does not have"),
+    "translation.too-long": ("error", "a translation longer than its field allows"),
 })
 
 

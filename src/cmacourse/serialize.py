@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import posixpath
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -12,10 +12,11 @@ import attrs
 import yaml
 
 from .blocks import MEDIA_KEYS, Block, Text
-from .errors import BuildError, OutputError
+from .errors import OutputError
 from .loading import COURSE_FILE, MODULE_FILE
+from .media import read_media
 from .model import Completion, Course, Module, Page
-from .questions import Assessment, Matching, Numeric, Question, SingleChoice
+from .questions import Assessment, Question, SingleChoice, option_letter
 
 
 def completion_to_raw(completion: Completion) -> dict[str, Any]:
@@ -46,17 +47,21 @@ def _plain(value: Any) -> Any:
     return value
 
 
+@functools.singledispatch
 def question_to_raw(question: Question) -> dict[str, Any]:
-    raw = {"id": question.id, "type": question.type_name, **_fields(question, skip=("source", "id"))}
-    if isinstance(question, SingleChoice):
-        # Positional ids are the default: leave them out, as an author would.
-        raw["options"] = [
-            {k: v for k, v in _fields(o).items() if not (k == "id" and v == chr(ord("a") + i))} for i, o in enumerate(question.options)
-        ]
-    if isinstance(question, Matching):
-        raw["pairs"] = [{"prompt": p.prompt, "match": p.match} for p in question.pairs]
-    if isinstance(question, Numeric) and "tolerance" in raw and raw["tolerance"] == 0:
-        del raw["tolerance"]
+    """A question as authors write it: its type and every field that differs from its default.
+
+    A plugin type whose fields are not plain values registers its own with ``question_to_raw.register``.
+    """
+    return {"id": question.id, "type": question.type_name, **_fields(question, skip=("source", "id"))}
+
+
+@question_to_raw.register
+def _choice_to_raw(question: SingleChoice) -> dict[str, Any]:
+    raw = question_to_raw.dispatch(Question)(question)
+    # Positional ids are the default: leave them out, as an author would.
+    raw["options"] = [{k: v for k, v in _fields(o).items() if not (k == "id" and v == option_letter(i))}
+                      for i, o in enumerate(question.options)]
     return raw
 
 
@@ -168,18 +173,17 @@ def dump_course(course: Course, root: str | os.PathLike[str]) -> list[Path]:
             path.write_text(text, encoding="utf-8")
             written.append(path)
         for rel in course.media_files():
-            written.append(_copy_media(course.root / rel, root / rel, rel))
+            written.append(_copy_media(course.root, root / rel, rel))
     except OSError as exc:
         raise OutputError.from_os_error(exc, root) from None
     return written
 
 
-def _copy_media(source: Path, target: Path, rel: str) -> Path:
-    if not source.is_file():
-        raise BuildError(f"cannot copy media file {rel}: it is not in {source.parent}")
+def _copy_media(course_root: Path, target: Path, rel: str) -> Path:
+    data = read_media(course_root, rel)  # read as every format reads it: inside the course, links followed
     target.parent.mkdir(parents=True, exist_ok=True)
-    if not (target.exists() and os.path.samefile(source, target)):  # dumping a course over itself
-        shutil.copyfile(source, target)
+    if not (target.exists() and os.path.samefile(course_root / rel, target)):  # dumping a course over itself
+        target.write_bytes(data)
     return target
 
 

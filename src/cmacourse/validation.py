@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import math
-import posixpath
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from pathlib import Path
 
+from .contentchecks import content_problems
 from .errors import Location, Problem, Severity
-from .markdown_refs import glossary_links, markdown_images
+from .jsonschemas import did_you_mean, not_finite_message
 from .model import Course, Module
-from .questions import Matching, MultipleResponse, Numeric, Ordering, SingleChoice
-from .sourcemap import SourceRef, line_column
+from .questions import not_finite
+from .sourcemap import SourceRef
 
 
 def iter_problems(course: Course, *, complete: bool = True) -> Iterator[Problem]:
@@ -29,8 +27,7 @@ def iter_problems(course: Course, *, complete: bool = True) -> Iterator[Problem]
     yield from _questions(course)
     yield from _scores(course)
     yield from _assessment_kinds(course)
-    yield from _markdown_refs(course, complete)
-    yield from _media_files(course)
+    yield from content_problems(course, complete)
     if complete:
         yield from _unassessed_objectives(course)
 
@@ -136,30 +133,13 @@ def _objective_refs(course: Course, complete: bool) -> Iterator[Problem]:
 
 
 def _questions(course: Course) -> Iterator[Problem]:
+    # Each question type checks itself (Question.check); here its findings are located in the file.
     for _, question in course.questions():
         ref = question.source
-        yield from _not_finite(question.points, ref, "/points")
-        if isinstance(question, SingleChoice):
-            ids = [o.id for o in question.options]
-            if len(set(ids)) != len(ids):
-                yield from _duplicates("option", ((o.id, ref.child("options", i) if ref else None) for i, o in enumerate(question.options)))
-            correct = sum(o.correct for o in question.options)
-            if correct == 0:
-                yield _problem("question.no-correct-answer", "no option is marked correct: true", ref, "/options")
-            elif correct > 1 and not isinstance(question, MultipleResponse):
-                yield _problem("question.several-correct", f"{correct} options are marked correct in a single_choice question",
-                               ref, "/options", hint="use type: multiple_response, or mark one option only")
-        elif isinstance(question, Matching):
-            # A repeated prompt or answer would make two pairs indistinguishable for learners and LMSs alike.
-            yield from _repeated("prompt", [p.prompt for p in question.pairs], ref, "/pairs")
-            yield from _repeated("answer", [p.match for p in question.pairs] + list(question.distractors), ref, "/pairs")
-        elif isinstance(question, Ordering):
-            yield from _repeated("item", list(question.items), ref, "/items")
-        elif isinstance(question, Numeric):
-            if question.tolerance < 0:
-                yield _problem("question.tolerance", "the tolerance must be 0 or more", ref, "/tolerance")
-            yield from _not_finite(question.answer, ref, "/answer")
-            yield from _not_finite(question.tolerance, ref, "/tolerance")
+        for finding in question.check():
+            first = ref.location(finding.first) if ref and finding.first else None
+            yield _problem(finding.code, finding.message, ref, finding.where, severity=finding.severity,
+                           hint=f"first used at {first}" if first else finding.hint)
 
 
 def _scores(course: Course) -> Iterator[Problem]:
@@ -171,19 +151,8 @@ def _scores(course: Course) -> Iterator[Problem]:
 
 
 def _not_finite(value: object, ref: SourceRef | None, where: str) -> Iterator[Problem]:
-    # YAML's .nan and .inf are numbers to JSON Schema, and NaN fails no comparison, so they pass
-    # minimum and maximum. No score, answer or tolerance can be one, and JSON cannot carry them.
-    if isinstance(value, float) and not math.isfinite(value):
-        spelled = ".nan (not a number)" if math.isnan(value) else f"{'-' if value < 0 else ''}.inf (infinity)"
-        yield _problem("value.not-finite", f"expected an ordinary number, found {spelled}", ref, where)
-
-
-def _repeated(what: str, values: list[str], ref: SourceRef | None, where: str) -> Iterator[Problem]:
-    if len(set(values)) == len(values):
-        return
-    for value, count in Counter(values).items():
-        if count > 1:
-            yield _problem("question.repeated", f"the {what} {value!r} appears {count} times; learners could not tell them apart", ref, where)
+    for finding in not_finite(value, where):
+        yield _problem(finding.code, finding.message, ref, where)
 
 
 def _assessment_kinds(course: Course) -> Iterator[Problem]:
@@ -198,64 +167,6 @@ def _assessment_kinds(course: Course) -> Iterator[Problem]:
                        hint="set kind: final_exam")
 
 
-def _markdown_refs(course: Course, complete: bool) -> Iterator[Problem]:
-    # With a glossary that failed to load, every link would look unknown: check terms only when complete.
-    terms = {t.id for t in course.glossary} if complete else None
-    root = course.root
-    for module in course.modules:
-        for page in module.pages:
-            for block in page.blocks:
-                for text in block.markdown():
-                    for term, offset in glossary_links(text) if terms is not None else ():
-                        if term not in terms:
-                            yield _problem("ref.unknown-term", f"no glossary term has the id {term!r}", _at(block, text, offset),
-                                           hint=_closest(term, terms))
-                    for image in markdown_images(text, page.path):
-                        if image.resolved is None:
-                            yield _problem("ref.outside-course", f"the image {image.target!r} leaves the course folder", _at(block, text, image.offset))
-                        elif not _is_file(root / image.resolved):
-                            yield _problem("ref.missing-media", f"the image {image.target!r} does not exist", _at(block, text, image.offset))
-                        if not image.alt:
-                            yield _problem("a11y.missing-alt", f"the image {image.target!r} has no alt text: write ![what it shows]({image.target})",
-                                           _at(block, text, image.offset))
-    for _, question in course.questions():
-        for text in question.markdown():
-            for term, _ in glossary_links(text) if terms is not None else ():
-                if term not in terms:
-                    yield _problem("ref.unknown-term", f"no glossary term has the id {term!r}", question.source, hint=_closest(term, terms))
-
-
-def _at(block: object, text: str, offset: int) -> SourceRef | None:
-    # Text blocks know their first line, and their text is the file's lines as written: a link's own
-    # line and column follow from its offset.
-    ref: SourceRef | None = getattr(block, "source", None)
-    if ref is not None and ref.line is not None:
-        line, column = line_column(text, offset)
-        return SourceRef(file=ref.file, pointer=ref.pointer, line=ref.line + line - 1, column=column)
-    return ref
-
-
-def _media_files(course: Course) -> Iterator[Problem]:
-    root: Path = course.root
-    for module in course.modules:
-        for page in module.pages:
-            for block in page.blocks:
-                for path, where in block.media():
-                    if not _is_file(root / path):
-                        # Name the file as the author wrote it, relative to the page, not to the course.
-                        written = posixpath.relpath(path, posixpath.dirname(page.path) or ".")
-                        yield _problem("ref.missing-media", f"the media file {written!r} does not exist",
-                                       getattr(block, "source", None), where)
-
-
-def _is_file(path: Path) -> bool:
-    # A name longer than the file system allows is a file that does not exist, not a crash.
-    try:
-        return path.is_file()
-    except OSError:
-        return False
-
-
 def _unassessed_objectives(course: Course) -> Iterator[Problem]:
     assessed = {o for _, q in course.questions() for o in q.objectives}
     for objective in course.objectives:
@@ -265,6 +176,4 @@ def _unassessed_objectives(course: Course) -> Iterator[Problem]:
 
 
 def _closest(word: str, choices: Iterable[str]) -> str | None:
-    from .jsonschemas import did_you_mean
-
     return did_you_mean(word, sorted(choices))

@@ -84,7 +84,7 @@ def test_every_question_type_marks_wrong_and_right_answers(page: Page, page_erro
 
 
 def test_inputs_are_checked_before_they_count(page: Page, mini_site: Path) -> None:
-    """An empty or non-numeric answer is refused with a message and records nothing; "5,0" counts as 5."""
+    """An empty, non-numeric or ambiguous answer is refused with a message and records nothing; "5.0" counts as 5."""
     open_player(page, (mini_site / "index.html").as_uri())
     finish_basics(page)
     page.click("[data-go='practice-quiz']")
@@ -92,10 +92,14 @@ def test_inputs_are_checked_before_they_count(page: Page, mini_site: Path) -> No
     assert page.inner_text("#q-mini-matching [data-error]") == "Choose a match for every item."
     page.fill("#f-mini-numeric", "five")
     page.click("#q-mini-numeric [data-check]")
-    assert page.inner_text("#q-mini-numeric [data-error]") == "Type a number, for example 12 or 3.5."
+    assert page.inner_text("#q-mini-numeric [data-error]") == "Type the number in years, for example 12,500 or 3.5."
     layout = StateLayout.from_layout(launch_layouts(load_course(MINI), "course")[0])
     assert decode_state(layout, page.evaluate("cmaPlayer.snapshot().state")).assessments[1].attempt == 0
+    # English: a comma groups thousands, so "5,0" could be 5 or a slip; it is explained, never marked wrong.
     page.fill("#f-mini-numeric", " 5,0 ")
+    page.click("#q-mini-numeric [data-check]")
+    assert "could be read two ways" in page.inner_text("#q-mini-numeric [data-error]")
+    page.fill("#f-mini-numeric", " 5.0 ")
     page.click("#q-mini-numeric [data-check]")
     assert page.inner_text("#q-mini-numeric [data-result]").startswith("Correct.")
     assert not page.locator("#q-mini-numeric [data-error]").is_visible()
@@ -266,15 +270,14 @@ def test_javascript_and_python_codecs_agree(page: Page, mini_site: Path) -> None
             attempt = rng.choice([0, 1, 2])
             answers: list[Any] = []
             for q in slot.questions:
-                value: Any = {"single_choice": lambda: rng.randrange(q.size),
-                              "multiple_response": lambda: tuple(sorted(rng.sample(range(q.size), rng.randint(1, q.size)))),
-                              "true_false": lambda: rng.random() < 0.5,
-                              "matching": lambda: tuple(rng.randrange(q.size) for _ in range(q.prompts)),
-                              "ordering": lambda: tuple(rng.sample(range(q.size), q.size)),
-                              "fill_blank": lambda: "".join(rng.choice("ab%|,~<>\"'&\\\té ") for _ in range(rng.randint(1, 12))),
-                              "numeric": lambda: repr(rng.uniform(-1e6, 1e6))}[q.type]()
+                value: Any = {"index": lambda: rng.randrange(q.size),
+                              "bits": lambda: tuple(sorted(rng.sample(range(q.size), rng.randint(1, q.size)))),
+                              "boolean": lambda: rng.random() < 0.5,
+                              "indexes": lambda: tuple(rng.randrange(q.size) for _ in range(q.places)),
+                              "text": lambda: "".join(rng.choice("ab%|,~<>\"'&\\\té ") for _ in range(rng.randint(1, 12))),
+                              "number": lambda: repr(rng.uniform(-1e6, 1e6))}[q.codec]()
                 answers.append(value if attempt and rng.random() < 0.8 else None)
-            seed = rng.randrange(36**4) if attempt and slot.shuffle else None
+            seed = rng.randrange(36**4) if attempt and slot.seeded else None
             assessments.append(AssessmentState(attempt=attempt, seed=seed, responses=tuple(answers) if attempt else (None,) * len(answers)))
         snapshot = Snapshot(viewed=frozenset(rng.sample(range(layout.pages), rng.randint(0, layout.pages))),
                             bookmark=rng.choice([None, rng.randrange(layout.screens)]), assessments=tuple(assessments))
@@ -287,8 +290,8 @@ def test_javascript_and_python_codecs_agree(page: Page, mini_site: Path) -> None
       return [encoded, {viewed: Array.from(back.viewed).sort((a, b) => a - b), bookmark: back.bookmark, assessments: back.assessments}];
     })"""
     js_layout = {"fingerprint": layout.fingerprint, "pages": layout.pages, "screens": layout.screens,
-                 "assessments": [{"maxAttempts": s.max_attempts, "shuffle": s.shuffle,
-                                  "questions": [{"type": q.type, "size": q.size, "prompts": q.prompts} for q in s.questions]}
+                 "assessments": [{"maxAttempts": s.max_attempts, "seeded": s.seeded,
+                                  "questions": [{"codec": q.codec, "size": q.size, "places": q.places} for q in s.questions]}
                                  for s in layout.assessments]}
     payload = [[{"viewed": sorted(s.viewed), "bookmark": s.bookmark,
                  "assessments": [{"attempt": a.attempt, "seed": a.seed, "responses": [list(r) if isinstance(r, tuple) else r for r in a.responses]}

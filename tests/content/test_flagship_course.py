@@ -572,3 +572,16 @@ def test_introductions_state_the_number_of_questions() -> None:
         assert check["introduction"].startswith(f"{NUMBER_WORDS[len(check['questions'])]} questions "), module_id
     exam = final_exam()
     assert f"It has {len(exam['questions'])} questions" in normalise(exam["introduction"])
+
+
+def test_the_key_is_rarely_the_clearly_longest_option() -> None:
+    """A test-wise learner cannot pick the longest option: in at most one single-choice question in five is the
+    correct option more than a quarter longer than every other."""
+    singles = [q for q in all_questions() if q["type"] == "single_choice"]
+    cued = []
+    for question in singles:
+        key = next(len(o["text"]) for o in question["options"] if o.get("correct"))
+        others = [len(o["text"]) for o in question["options"] if not o.get("correct")]
+        if key > 1.25 * max(others):
+            cued.append(question["id"])
+    assert len(cued) <= len(singles) / 5, cued

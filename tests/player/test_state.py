@@ -13,11 +13,11 @@ from cmacourse.loading import load_course
 from cmacourse.model import Course
 from cmacourse.player import worst_case_state_size
 from cmacourse.player.layout import launch_layouts
+from cmacourse.questions import AnswerSlot
 from cmacourse.player.state import (
     ATTEMPT_CAP,
     SEED_LIMIT,
     AssessmentState,
-    QuestionSlot,
     Snapshot,
     StateError,
     StateLayout,
@@ -41,20 +41,20 @@ def mini() -> Course:
     return load_course(MINI)
 
 
-def responses(slot: QuestionSlot) -> st.SearchStrategy:
+def responses(slot: AnswerSlot) -> st.SearchStrategy:
     """Any response a learner can give to a question of this slot, or none."""
-    kind = slot.type
-    if kind == "single_choice":
+    kind = slot.codec
+    if kind == "index":
         answer = st.integers(0, slot.size - 1)
-    elif kind == "multiple_response":
+    elif kind == "bits":
         answer = st.sets(st.integers(0, slot.size - 1), min_size=1).map(lambda s: tuple(sorted(s)))
-    elif kind == "true_false":
+    elif kind == "boolean":
         answer = st.booleans()
-    elif kind == "matching":
-        answer = st.lists(st.integers(0, slot.size - 1), min_size=slot.prompts, max_size=slot.prompts).map(tuple)
-    elif kind == "ordering":
+    elif kind == "indexes" and slot.places < slot.size:
+        answer = st.lists(st.integers(0, slot.size - 1), min_size=slot.places, max_size=slot.places).map(tuple)
+    elif kind == "indexes":
         answer = st.permutations(range(slot.size)).map(tuple)
-    elif kind == "fill_blank":
+    elif kind == "text":
         answer = st.text(min_size=1, max_size=slot.max_length).filter(lambda t: t.strip() == t and t)
     else:
         answer = st.floats(allow_nan=False, allow_infinity=False).map(lambda f: repr(f).replace("inf", "1"))
@@ -66,7 +66,7 @@ def snapshots(layout: StateLayout) -> st.SearchStrategy[Snapshot]:
     def assessment(slot):  # type: ignore[no-untyped-def]
         answered = st.tuples(*(responses(q) for q in slot.questions)) if slot.questions else st.just(())
         return st.builds(
-            lambda attempt, seed, rs: AssessmentState(attempt=attempt, seed=seed if attempt and slot.shuffle else None,
+            lambda attempt, seed, rs: AssessmentState(attempt=attempt, seed=seed if attempt and slot.seeded else None,
                                                       responses=rs if attempt else (None,) * len(slot.questions)),
             st.integers(0, slot.max_attempts or ATTEMPT_CAP), st.integers(0, SEED_LIMIT - 1), answered)
     return st.builds(
@@ -163,3 +163,21 @@ def test_worst_case_grows_with_the_course(mini: Course) -> None:
     grown = attrs.evolve(quiz, questions=(*quiz.questions, attrs.evolve(quiz.questions[2], id="another-blank")))
     changed = attrs.evolve(mini, modules=(mini.modules[0], attrs.evolve(mini.modules[1], assessments=(grown,))))
     assert worst_case_state_size(changed) >= base + 3 * 30 + 1
+
+
+def test_shuffled_answers_keep_a_seed_counted_in_the_worst_case(mini: Course) -> None:
+    """An assessment whose questions shuffle their answers saves a seed per attempt; with shuffle: false everywhere, none."""
+    layout = launch_layouts(mini, "course")[0]
+    state = StateLayout.from_layout(layout)
+    assert all(slot.seeded == (a.shuffle or any(q.shuffled for q in a.questions))
+               for slot, a in zip(state.assessments, layout.assessments))
+    assert any(slot.seeded and not a.shuffle for slot, a in zip(state.assessments, layout.assessments))
+    fixed = attrs.evolve(mini, modules=tuple(attrs.evolve(m, assessments=tuple(
+        attrs.evolve(a, shuffle=False, questions=tuple(attrs.evolve(q, shuffle=False) if q.shuffled else q for q in a.questions))
+        for a in m.assessments)) for m in mini.modules),
+        final_exam=attrs.evolve(mini.final_exam, shuffle=False, questions=tuple(
+            attrs.evolve(q, shuffle=False) if q.shuffled else q for q in mini.final_exam.questions)))
+    unseeded = StateLayout.from_layout(launch_layouts(fixed, "course")[0])
+    assert not any(slot.seeded for slot in unseeded.assessments)
+    seeds = sum(slot.seeded for slot in state.assessments)
+    assert worst_case_length(state) - worst_case_length(unseeded) == seeds * len("." + "z" * 4)

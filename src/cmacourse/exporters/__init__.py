@@ -5,17 +5,20 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
 
-from ..model import Course
 from ..outputs import OutputFolder
 from ..packaging import Layout, PackageWriter
-from ..plugins import EXPORTERS_GROUP, Registry
+from ..registry import EXPORTERS_GROUP, Registry
 from .options import Option, parse_options
 
-__all__ = ["BUILTIN_EXPORTERS", "Exporter", "Option", "declaration", "export", "exporters", "output_name", "output_path"]
+if TYPE_CHECKING:  # annotations only: listing the formats needs no model
+    from ..model import Course
+
+__all__ = ["BUILTIN_EXPORTERS", "Declaration", "Exporter", "Option", "declaration", "export", "exporters", "output_name",
+           "output_path", "render_package"]
 
 
 @attrs.frozen

@@ -8,14 +8,15 @@ it ignores the organization and the CC profile QTI, which other LMSs read.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 
 import attrs
 from lxml import etree
 
-from ..player.data import scrambled
-from ..questions import Assessment, FillBlank, Matching, MultipleResponse, Numeric, Ordering, Question, SingleChoice, TrueFalse
+from ..numbers import number_text
+from ..questions import Assessment, Feedback, FillBlank, Matching, Numeric, Ordering, Question, SingleChoice, TrueFalse, scrambled
 from ._qti import (
     FULL_QTI_LOCATION,
     RESPONSE,
@@ -26,7 +27,6 @@ from ._qti import (
     itemfeedback,
     material,
     metadata_field,
-    number_text,
     points_text,
     prompt_presentation,
     questestinterop,
@@ -34,7 +34,6 @@ from ._qti import (
     respcondition,
     sub,
     typed_answer,
-    unique_targets,
     varequal,
 )
 
@@ -137,6 +136,11 @@ def module_meta(folders: Sequence[ModuleFolder]) -> etree._Element:
     return root
 
 
+def shuffle_answers(assessment: Assessment) -> bool:
+    """Canvas's quiz-wide ``shuffle_answers``: on when every question with answers to order lets them be shuffled."""
+    return {q.shuffled for q in assessment.questions} - {None} == {True}
+
+
 def assessment_meta(assessment: Assessment, ident: str, description: str) -> etree._Element:
     """``<ident>/assessment_meta.xml``: the quiz settings Canvas's QTI cannot carry.
 
@@ -146,7 +150,8 @@ def assessment_meta(assessment: Assessment, ident: str, description: str) -> etr
     root = canvas_element("quiz", identifier=ident)
     points = points_text(assessment.total_points)
     settings = [
-        ("title", assessment.title), ("description", description), ("shuffle_answers", "false"),
+        ("title", assessment.title), ("description", description),
+        ("shuffle_answers", "true" if shuffle_answers(assessment) else "false"),
         ("scoring_policy", "keep_highest"), ("quiz_type", "assignment" if assessment.graded else "practice_quiz"),
         ("points_possible", points), ("show_correct_answers", "true"),
         ("allowed_attempts", str(assessment.max_attempts) if assessment.max_attempts else "-1"),
@@ -187,67 +192,102 @@ def canvas_quiz(assessment: Assessment, ident: str, texts: QuestionTexts) -> tup
     elif assessment.shuffle:
         conversions.append(Conversion(assessment.id, "questions in a random order, worth different points → "
                                                       "Canvas shows them in the written order"))
+    if {q.shuffled for q in assessment.questions} >= {True, False}:
+        conversions.append(Conversion(assessment.id, "answers shuffled in some questions and not in others → Canvas "
+                                                      "shuffles a whole quiz's answers or none: written order for all"))
     for question in assessment.questions:
-        conversion = canvas_item(section, question, texts)
+        conversion = canvas_item(question, section, texts)
         if conversion is not None:
             conversions.append(conversion)
     return root, conversions
 
 
-def canvas_item(section: etree._Element, question: Question, texts: QuestionTexts) -> Conversion | None:
-    """Write one question the way Canvas exports and imports its classic quiz questions."""
-    kind = CANVAS_TYPES.get(question.type_name, CANVAS_ESSAY)
-    fields = [("question_type", kind), ("points_possible", points_text(question.points))]
-    if isinstance(question, SingleChoice):
-        element = item(section, question, fields + [("original_answer_ids", ",".join(o.id for o in question.options))])
-        multiple = isinstance(question, MultipleResponse)
-        choices(prompt_presentation(element, texts, question), [(o.id, texts.inline(o.text)) for o in question.options],
-                "Multiple" if multiple else "Single")
-        processing = resprocessing(element)
-        for option in question.options:
-            varequal(respcondition(processing, feedback=f"{option.id}_fb", continue_=True), option.id)
-        if multiple:
-            pattern = sub(respcondition(processing, score="100"), "and")
-            for option in question.options:
-                varequal(pattern if option.correct else sub(pattern, "not"), option.id)
-        else:
-            varequal(respcondition(processing, score="100"), next(o.id for o in question.options if o.correct))
-        for option in question.options:
-            itemfeedback(element, f"{option.id}_fb", texts.block(option.feedback))
-        return None
-    if isinstance(question, TrueFalse):
-        element = item(section, question, fields + [("original_answer_ids", "true,false")])
-        choices(prompt_presentation(element, texts, question), [("true", "True"), ("false", "False")])
-        _canvas_scored(element, question, texts, lambda test: varequal(test, "true" if question.answer else "false"))
-        return None
-    if isinstance(question, FillBlank):
-        element = item(section, question, fields)
-        typed_answer(prompt_presentation(element, texts, question))
-        _canvas_scored(element, question, texts, lambda test: [varequal(test, a) for a in question.answers])
-        if question.case_sensitive:
-            return Conversion(question.id, "case-sensitive fill in the blank → Canvas short answer, which ignores case")
-        return None
-    if isinstance(question, Numeric):
-        element = item(section, question, fields)
-        typed_answer(prompt_presentation(element, texts, question), fibtype="Decimal")
-        _canvas_scored(element, question, texts, lambda test: _canvas_range(test, question))
-        return None
-    if isinstance(question, (Matching, Ordering)):
-        _canvas_matching(section, question, texts, fields)
-        if isinstance(question, Ordering):
-            return Conversion(question.id, "ordering → Canvas matching (classic quizzes have no ordering type): "
-                                           "each position is matched with the item that belongs there")
-        return None
-    element = item(section, question, fields)
+def _fields(question: Question, kind: str | None = None) -> list[tuple[str, str]]:
+    return [("question_type", kind or CANVAS_TYPES.get(question.type_name, CANVAS_ESSAY)),
+            ("points_possible", points_text(question.points))]
+
+
+@functools.singledispatch
+def canvas_item(question: Question, section: etree._Element, texts: QuestionTexts) -> Conversion | None:
+    """Write one question the way Canvas exports and imports its classic quiz questions.
+
+    One writer a question type (``canvas_item.register``); a type with none is written as its
+    ``fallback()``, else as an essay graded by hand.
+    """
+    fallback = question.fallback()
+    if fallback is not None:
+        canvas_item(fallback, section, texts)
+        return Conversion(question.id, f"{question.type_name} (a plugin type) → {fallback.type_name}")
+    element = item(section, question, _fields(question, CANVAS_ESSAY))
     typed_answer(prompt_presentation(element, texts, question), rows="5")
     sub(respcondition(resprocessing(element)), "other")
     return Conversion(question.id, f"{question.type_name} (a plugin type) → Canvas essay graded by hand")
 
 
-def _canvas_scored(element: etree._Element, question: Question, texts: QuestionTexts,
+@canvas_item.register
+def _choice(question: SingleChoice, section: etree._Element, texts: QuestionTexts) -> Conversion | None:
+    element = item(section, question, _fields(question) + [("original_answer_ids", ",".join(o.id for o in question.options))])
+    multiple = question.multiple
+    choices(prompt_presentation(element, texts, question), [(o.id, texts.inline(o.text)) for o in question.options],
+            "Multiple" if multiple else "Single", shuffle=question.shuffle)
+    processing = resprocessing(element)
+    for option in question.options:
+        varequal(respcondition(processing, feedback=f"{option.id}_fb", continue_=True), option.id)
+    if multiple:
+        pattern = sub(respcondition(processing, score="100"), "and")
+        for option in question.options:
+            varequal(pattern if option.correct else sub(pattern, "not"), option.id)
+    else:
+        varequal(respcondition(processing, score="100"), next(o.id for o in question.options if o.correct))
+    for option in question.options:
+        itemfeedback(element, f"{option.id}_fb", texts.block(option.feedback))
+    return None
+
+
+@canvas_item.register
+def _true_false(question: TrueFalse, section: etree._Element, texts: QuestionTexts) -> Conversion | None:
+    element = item(section, question, _fields(question) + [("original_answer_ids", "true,false")])
+    choices(prompt_presentation(element, texts, question), [("true", "True"), ("false", "False")])
+    _canvas_scored(element, question.feedback, texts, lambda test: varequal(test, "true" if question.answer else "false"))
+    return None
+
+
+@canvas_item.register
+def _fill_blank(question: FillBlank, section: etree._Element, texts: QuestionTexts) -> Conversion | None:
+    element = item(section, question, _fields(question))
+    typed_answer(prompt_presentation(element, texts, question))
+    _canvas_scored(element, question.feedback, texts, lambda test: [varequal(test, a) for a in question.answers])
+    if question.case_sensitive:
+        return Conversion(question.id, "case-sensitive fill in the blank → Canvas short answer, which ignores case")
+    return None
+
+
+@canvas_item.register
+def _numeric(question: Numeric, section: etree._Element, texts: QuestionTexts) -> Conversion | None:
+    element = item(section, question, _fields(question))
+    typed_answer(prompt_presentation(element, texts, question), fibtype="Decimal")
+    _canvas_scored(element, question.feedback, texts, lambda test: _canvas_range(test, question))
+    return None
+
+
+@canvas_item.register
+def _matching(question: Matching, section: etree._Element, texts: QuestionTexts) -> Conversion | None:
+    targets, answer_of = question.unique_targets()
+    _canvas_matching(section, question, texts, [texts.inline(p.prompt) for p in question.pairs], targets, answer_of)
+    return None
+
+
+@canvas_item.register
+def _ordering(question: Ordering, section: etree._Element, texts: QuestionTexts) -> Conversion | None:
+    prompts = [f"Position {n}" for n in range(1, len(question.items) + 1)]
+    _canvas_matching(section, question, texts, prompts, list(question.items), list(range(len(question.items))))
+    return Conversion(question.id, "ordering → Canvas matching (classic quizzes have no ordering type): "
+                                   "each position is matched with the item that belongs there")
+
+
+def _canvas_scored(element: etree._Element, fb: Feedback | None, texts: QuestionTexts,
                    tests: Callable[[etree._Element], object]) -> None:
     """The right answer sets the score and shows ``correct_fb``; anything else shows ``general_incorrect_fb``."""
-    fb = getattr(question, "feedback", None)
     processing = resprocessing(element)
     tests(respcondition(processing, score="100", feedback="correct_fb" if fb else None))
     if fb:
@@ -270,17 +310,11 @@ def _canvas_range(test: etree._Element, question: Numeric) -> None:
 
 
 def _canvas_matching(section: etree._Element, question: Matching | Ordering, texts: QuestionTexts,
-                     fields: list[tuple[str, str]]) -> None:
-    if isinstance(question, Ordering):
-        prompts = [f"Position {n}" for n in range(1, len(question.items) + 1)]
-        targets, answer_of = list(question.items), list(range(len(question.items)))
-    else:
-        prompts = [texts.inline(p.prompt) for p in question.pairs]
-        targets, answer_of = unique_targets(question)
+                     prompts: list[str], targets: list[str], answer_of: list[int]) -> None:
     ids = [f"p{n}" for n in range(1, len(prompts) + 1)]
     # Answers are listed in the player's fixed shuffle: in written order they would give an ordering away.
     shown = scrambled(question.id, targets)
-    element = item(section, question, fields + [("original_answer_ids", ",".join(ids))])
+    element = item(section, question, _fields(question) + [("original_answer_ids", ",".join(ids))])
     presentation = prompt_presentation(element, texts, question)
     for ident, prompt in zip(ids, prompts):
         lid = sub(presentation, "response_lid", ident=f"response_{ident}")

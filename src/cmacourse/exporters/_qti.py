@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from decimal import Decimal
 
 import attrs
 from lxml import etree
-
 from lxml import html as lxml_html
 
 from ..model import Course
-from ..player.data import matching_targets, scrambled
+from ..numbers import number_text
 from ..player.pages import prompt_html
 from ..player.rendering import MarkdownRenderer
-from ..questions import Assessment, FillBlank, Matching, MultipleResponse, Numeric, Ordering, Question, SingleChoice, TrueFalse
+from ..questions import Assessment, Feedback, FillBlank, Matching, Numeric, Ordering, Question, SingleChoice, TrueFalse, scrambled
 from ._package import sub_element
 
 QTI_NS = "http://www.imsglobal.org/xsd/ims_qtiasiv1p2"
@@ -84,10 +84,11 @@ def item(parent: etree._Element, question: Question, fields: Sequence[tuple[str,
 
 
 def choices(presentation: etree._Element, labels: Sequence[tuple[str, str]], cardinality: str = "Single",
-            ident: str = RESPONSE) -> etree._Element:
-    """``response_lid`` with one ``response_label`` per (ident, HTML) choice, in the order given."""
+            ident: str = RESPONSE, *, shuffle: bool = False) -> etree._Element:
+    """``response_lid`` with one ``response_label`` per (ident, HTML) choice, in the order given; with ``shuffle``,
+    the LMS is asked to show them in an order of each learner's own (``render_choice shuffle="Yes"``)."""
     lid = sub(presentation, "response_lid", ident=ident, rcardinality=cardinality)
-    render = sub(lid, "render_choice", shuffle="No")
+    render = sub(lid, "render_choice", shuffle="Yes" if shuffle else "No")
     for label, html in labels:
         material(sub(render, "response_label", ident=label), html)
     return lid
@@ -205,19 +206,6 @@ def points_text(points: float) -> str:
     return number_text(points)
 
 
-def number_text(value: float) -> str:
-    """A number as a learner would type it: no exponent, no trailing ``.0``."""
-    if float(value).is_integer():
-        return str(int(value))
-    return format(Decimal(repr(float(value))), "f")
-
-
-def unique_targets(question: Matching) -> tuple[list[str], list[int]]:
-    """A matching's answers, each text once and in the player's order, and the index of each pair's answer."""
-    targets = list(dict.fromkeys(matching_targets(question)))
-    return targets, [targets.index(p.match) for p in question.pairs]
-
-
 def arrangements(size: int, targets: int, wrong: int = 3) -> list[tuple[int, ...]]:
     """The right arrangement ``(0, 1, ... size-1)``, then up to ``wrong`` wrong ones, always the same.
 
@@ -240,26 +228,32 @@ def _swap(values: tuple[int, ...], i: int, j: int) -> tuple[int, ...]:
     return tuple(out)
 
 
-def arrangement_options(question: Matching | Ordering, texts: QuestionTexts) -> list[tuple[str, str, bool]]:
+def ordering_arrangements(question: Ordering, texts: QuestionTexts) -> list[str]:
+    """The HTML of the right order of an ordering's items, then of up to three wrong orders."""
+    items = [texts.inline(text) for text in question.items]
+    return ["<ol>" + "".join(f"<li>{items[i]}</li>" for i in layout) + "</ol>"
+            for layout in arrangements(len(items), len(items))]
+
+
+def matching_arrangements(question: Matching, texts: QuestionTexts) -> list[str]:
+    """The HTML of the right set of a matching's matches, then of up to three wrong sets."""
+    targets, answer_of = question.unique_targets()
+    # Slots: each pair's own answer, then every target that is no pair's answer (the distractors).
+    slots = answer_of + [t for t in range(len(targets)) if t not in answer_of]
+    prompts = [texts.inline(p.prompt) for p in question.pairs]
+    shown = [texts.inline(t) for t in targets]
+    mapped = [tuple(slots[k] for k in layout) for layout in arrangements(len(prompts), len(slots))]
+    mapped = [m for n, m in enumerate(mapped) if m not in mapped[:n]]
+    return ["<ul>" + "".join(f"<li>{prompts[i]} → {shown[t]}</li>" for i, t in enumerate(m)) + "</ul>" for m in mapped]
+
+
+def arrangement_options(question_id: str, htmls: Sequence[str]) -> list[tuple[str, str, bool]]:
     """(ident, HTML, right) of each choice of the multiple-choice equivalent of a matching or ordering.
 
-    The choices are the right set of matches (or order) and up to three wrong ones, in a fixed order
-    shuffled the way the player shuffles, so that the right one is not always first.
+    ``htmls`` holds the right arrangement first; the choices come in a fixed order shuffled the way the
+    player shuffles, so that the right one is not always first.
     """
-    if isinstance(question, Ordering):
-        items = [texts.inline(text) for text in question.items]
-        layouts = arrangements(len(items), len(items))
-        htmls = ["<ol>" + "".join(f"<li>{items[i]}</li>" for i in layout) + "</ol>" for layout in layouts]
-    else:
-        targets, answer_of = unique_targets(question)
-        # Slots: each pair's own answer, then every target that is no pair's answer (the distractors).
-        slots = answer_of + [t for t in range(len(targets)) if t not in answer_of]
-        prompts = [texts.inline(p.prompt) for p in question.pairs]
-        shown = [texts.inline(t) for t in targets]
-        mapped = [tuple(slots[k] for k in layout) for layout in arrangements(len(prompts), len(slots))]
-        mapped = [m for n, m in enumerate(mapped) if m not in mapped[:n]]
-        htmls = ["<ul>" + "".join(f"<li>{prompts[i]} → {shown[t]}</li>" for i, t in enumerate(m)) + "</ul>" for m in mapped]
-    order = scrambled(question.id, htmls)
+    order = scrambled(question_id, htmls)
     return [(f"c{n}", htmls[i], i == 0) for n, i in enumerate(order, start=1)]
 
 
@@ -282,7 +276,7 @@ def cc_assessment(assessment: Assessment, ident: str, texts: QuestionTexts) -> t
     if assessment.introduction:
         material(sub(sub(test, "presentation_material"), "flow_mat"), texts.block(assessment.introduction))
     section = sub(test, "section", ident="root_section", title=assessment.title)
-    found = [cc_item(section, question, texts) for question in assessment.questions]
+    found = [cc_item(question, section, texts) for question in assessment.questions]
     # Moodle's importer reads ``cc_weighting`` as a whole number, dropping any fraction of a point.
     found += [Conversion(question.id, "fractional points → Moodle's Common Cartridge import keeps whole points only")
               for question in assessment.questions if not float(question.points).is_integer()]
@@ -292,50 +286,88 @@ def cc_assessment(assessment: Assessment, ident: str, texts: QuestionTexts) -> t
     return root, [c for c in found if c is not None]
 
 
-def cc_item(section: etree._Element, question: Question, texts: QuestionTexts) -> Conversion | None:
-    """Write one question as a CC profile item; returns what it became when that is not its own type."""
-    weight = ("cc_weighting", points_text(question.points))
-    if isinstance(question, SingleChoice):  # and MultipleResponse, its subclass
-        multiple = isinstance(question, MultipleResponse)
-        element = item(section, question, [("cc_profile", MULTIPLE_RESPONSE if multiple else MULTIPLE_CHOICE), weight])
-        choices(prompt_presentation(element, texts, question), [(o.id, texts.inline(o.text)) for o in question.options],
-                "Multiple" if multiple else "Single")
-        options = [(o.id, o.correct, texts.block(o.feedback)) for o in question.options]
-        (_cc_multiple_response if multiple else _cc_single_choice)(element, options)
-        return None
-    if isinstance(question, TrueFalse):
-        element = item(section, question, [("cc_profile", TRUE_FALSE), weight])
-        # Moodle's CC importer tells the two answers apart by these idents only.
-        choices(prompt_presentation(element, texts, question), [("true", "True"), ("false", "False")])
-        right, wrong = ("true", "false") if question.answer else ("false", "true")
-        fb = question.feedback
-        _cc_single_choice(element, [(right, True, texts.block(fb.correct) if fb else None),
-                                    (wrong, False, texts.block(fb.incorrect) if fb else None)])
-        return None
-    if isinstance(question, FillBlank):
-        _cc_fill_blank(section, question, texts, question.answers, question.case_sensitive, weight)
-        return None
-    if isinstance(question, Numeric):
-        accepted = accepted_numbers(question)
-        if accepted is not None:
-            _cc_fill_blank(section, question, texts, accepted, False, weight)
-            return Conversion(question.id, "numeric → fill in the blank that accepts every number within the "
-                                           "tolerance, written plainly or with thousands separators")
-        _cc_essay(section, question, texts, weight, texts.answer_key(question))
-        return Conversion(question.id, "numeric with a tolerance too wide to list → essay graded by hand, "
-                                       "with the answer and tolerance as its feedback")
-    if isinstance(question, (Matching, Ordering)):
-        element = item(section, question, [("cc_profile", MULTIPLE_CHOICE), weight])
-        options = arrangement_options(question, texts)
-        choices(prompt_presentation(element, texts, question), [(ident, html) for ident, html, _ in options])
-        fb = question.feedback
-        _cc_single_choice(element, [(ident, right, texts.block(fb.correct if right else fb.incorrect) if fb else None)
-                                    for ident, _, right in options])
-        what = "set of matches" if isinstance(question, Matching) else "order"
-        return Conversion(question.id, f"{question.type_name} → multiple choice: pick the complete correct {what} "
-                                       "among it and up to three wrong ones")
-    _cc_essay(section, question, texts, weight, None)
+@functools.singledispatch
+def cc_item(question: Question, section: etree._Element, texts: QuestionTexts) -> Conversion | None:
+    """Write one question as a CC profile item; returns what it became when that is not its own type.
+
+    One writer a question type (``cc_item.register``); a type with none is written as its ``fallback()``,
+    else as an essay graded by hand.
+    """
+    fallback = question.fallback()
+    if fallback is not None:
+        cc_item(fallback, section, texts)
+        return Conversion(question.id, f"{question.type_name} (a plugin type) → {fallback.type_name}")
+    _cc_essay(section, question, texts, None)
     return Conversion(question.id, f"{question.type_name} (a plugin type) → essay graded by hand")
+
+
+def _weight(question: Question) -> tuple[str, str]:
+    return ("cc_weighting", points_text(question.points))
+
+
+@cc_item.register
+def _cc_choice(question: SingleChoice, section: etree._Element, texts: QuestionTexts) -> Conversion | None:
+    multiple = question.multiple
+    element = item(section, question, [("cc_profile", MULTIPLE_RESPONSE if multiple else MULTIPLE_CHOICE), _weight(question)])
+    choices(prompt_presentation(element, texts, question), [(o.id, texts.inline(o.text)) for o in question.options],
+            "Multiple" if multiple else "Single", shuffle=question.shuffle)
+    options = [(o.id, o.correct, texts.block(o.feedback)) for o in question.options]
+    (_cc_multiple_response if multiple else _cc_single_choice)(element, options)
+    return None
+
+
+@cc_item.register
+def _cc_true_false(question: TrueFalse, section: etree._Element, texts: QuestionTexts) -> Conversion | None:
+    element = item(section, question, [("cc_profile", TRUE_FALSE), _weight(question)])
+    # Moodle's CC importer tells the two answers apart by these idents only.
+    choices(prompt_presentation(element, texts, question), [("true", "True"), ("false", "False")])
+    right, wrong = ("true", "false") if question.answer else ("false", "true")
+    fb = question.feedback
+    _cc_single_choice(element, [(right, True, texts.block(fb.correct) if fb else None),
+                                (wrong, False, texts.block(fb.incorrect) if fb else None)])
+    return None
+
+
+@cc_item.register
+def _cc_fill_in(question: FillBlank, section: etree._Element, texts: QuestionTexts) -> Conversion | None:
+    _cc_fill_blank(section, question, texts, question.answers, question.case_sensitive, question.feedback)
+    return None
+
+
+@cc_item.register
+def _cc_numeric(question: Numeric, section: etree._Element, texts: QuestionTexts) -> Conversion | None:
+    accepted = accepted_numbers(question)
+    if accepted is not None:
+        _cc_fill_blank(section, question, texts, accepted, False, question.feedback)
+        return Conversion(question.id, "numeric → fill in the blank that accepts every number within the "
+                                       "tolerance, written plainly or with thousands separators")
+    _cc_essay(section, question, texts, texts.answer_key(question))
+    return Conversion(question.id, "numeric with a tolerance too wide to list → essay graded by hand, "
+                                   "with the answer and tolerance as its feedback")
+
+
+@cc_item.register
+def _cc_matching(question: Matching, section: etree._Element, texts: QuestionTexts) -> Conversion | None:
+    _cc_arrangement(question, section, texts, matching_arrangements(question, texts), shuffle=question.shuffle)
+    return Conversion(question.id, "matching → multiple choice: pick the complete correct set of matches "
+                                   "among it and up to three wrong ones")
+
+
+@cc_item.register
+def _cc_ordering(question: Ordering, section: etree._Element, texts: QuestionTexts) -> Conversion | None:
+    _cc_arrangement(question, section, texts, ordering_arrangements(question, texts), shuffle=False)
+    return Conversion(question.id, "ordering → multiple choice: pick the complete correct order "
+                                   "among it and up to three wrong ones")
+
+
+def _cc_arrangement(question: Matching | Ordering, section: etree._Element, texts: QuestionTexts, htmls: Sequence[str],
+                    *, shuffle: bool) -> None:
+    element = item(section, question, [("cc_profile", MULTIPLE_CHOICE), _weight(question)])
+    options = arrangement_options(question.id, htmls)
+    choices(prompt_presentation(element, texts, question), [(ident, html) for ident, html, _ in options], shuffle=shuffle)
+    fb = question.feedback
+    _cc_single_choice(element, [(ident, right, texts.block(fb.correct if right else fb.incorrect) if fb else None)
+                                for ident, _, right in options])
 
 
 def _cc_single_choice(element: etree._Element, options: Sequence[tuple[str, bool, str | None]]) -> None:
@@ -367,11 +399,10 @@ def _cc_multiple_response(element: etree._Element, options: Sequence[tuple[str, 
 
 
 def _cc_fill_blank(section: etree._Element, question: Question, texts: QuestionTexts, answers: Sequence[str],
-                   case: bool, weight: tuple[str, str]) -> None:
-    element = item(section, question, [("cc_profile", FILL_IN_BLANK), weight])
+                   case: bool, fb: Feedback | None) -> None:
+    element = item(section, question, [("cc_profile", FILL_IN_BLANK), _weight(question)])
     typed_answer(prompt_presentation(element, texts, question))
     processing = resprocessing(element)
-    fb = getattr(question, "feedback", None)
     # Several tests directly under one conditionvar: any one matching sets the score.
     test = respcondition(processing, score="100", feedback="correct_fb" if fb else None)
     for answer in answers:
@@ -382,9 +413,8 @@ def _cc_fill_blank(section: etree._Element, question: Question, texts: QuestionT
         itemfeedback(element, "general_incorrect_fb", texts.block(fb.incorrect))
 
 
-def _cc_essay(section: etree._Element, question: Question, texts: QuestionTexts, weight: tuple[str, str],
-              key: str | None) -> None:
-    element = item(section, question, [("cc_profile", ESSAY), ("qmd_computerscored", "No"), weight])
+def _cc_essay(section: etree._Element, question: Question, texts: QuestionTexts, key: str | None) -> None:
+    element = item(section, question, [("cc_profile", ESSAY), ("qmd_computerscored", "No"), _weight(question)])
     typed_answer(prompt_presentation(element, texts, question), rows="5")
     sub(respcondition(resprocessing(element), feedback="general_fb" if key else None), "other")
     if key:

@@ -135,9 +135,3 @@ def check_state_size(course: Course, size: int, limit: int, standard: str, scope
             f"{course.id}: the learner state can reach {size} characters, but {standard} suspend data holds"
             f" at most {limit} (sco={scope}); shorten the course or split it.{hint}"
         )
-
-
-def number(value: float) -> str:
-    """A number as the manifests write it: no trailing ``.0``, at most four decimals."""
-    text = f"{value:.4f}".rstrip("0").rstrip(".")
-    return text or "0"

@@ -3,33 +3,25 @@
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
-from importlib import resources
 from typing import Any, Protocol
 
 import attrs
 
 from ..errors import UsageError
+from ..iri import DESCRIPTION as IRI_RULE
+from ..iri import is_absolute_iri
 from ..model import Course, GlossaryTerm
-from ..player.data import item_id, matching_targets, script_json
+from ..player import XAPI_DATA_SCRIPT
+from ..player.data import script_json
 from ..player.rendering import MarkdownRenderer
-from ..questions import (
-    FillBlank,
-    Matching,
-    Numeric,
-    Ordering,
-    Question,
-    SingleChoice,
-    TrueFalse,
-)
+from ..interactions import interaction
+from ..questions import Question
 
 #: The base IRI when neither ``-O base_iri=`` nor ``base_iri`` in course.yaml gives one. The reserved
 #: ``.invalid`` domain (RFC 2606) keeps it stable per course id while showing that nobody owns it.
 DEFAULT_BASE_IRI = "https://cmacourse.invalid/courses/{course_id}"
-#: What an absolute IRI looks like here: the same rule as ``base_iri`` in course.schema.json.
-IRI_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://[^\s]+$")
 
 #: ADL and Activity Streams activity types (xAPI vocabulary) for each kind of activity.
 ACTIVITY_TYPES = {
@@ -41,10 +33,8 @@ ACTIVITY_TYPES = {
     "objective": "http://adlnet.gov/expapi/activities/objective",
 }
 
-#: The scripts the xAPI adapters load from beside ``player/lms.js``: the shared client (package data in
-#: ``player/runtime/xapi/``, outside the adapters' folder so that it is not taken for one) and the course's data.
-RUNTIME_SCRIPTS = ("xapi-queue.js", "xapi.js")
-RUNTIME_DATA = "player/xapi-activities.js"
+#: The course's activity data the xAPI adapters read; the player ships their core (``runtime/xapi/``).
+RUNTIME_DATA = XAPI_DATA_SCRIPT
 
 
 class LaunchLike(Protocol):
@@ -79,8 +69,8 @@ class Iris:
         """
         option = options.get("base_iri")
         base = str(option).strip() if option else course.base_iri or DEFAULT_BASE_IRI.format(course_id=course.id)
-        if not IRI_PATTERN.match(base):
-            raise UsageError(f"base_iri {base!r} is not an absolute IRI such as https://example.org/courses/{course.id}")
+        if not is_absolute_iri(base):
+            raise UsageError(f"base_iri {base!r} is not {IRI_RULE}")
         return cls(base.rstrip("/"))
 
     def course(self) -> str:
@@ -124,13 +114,6 @@ def _renderer(glossary: tuple[GlossaryTerm, ...]) -> MarkdownRenderer:
     return MarkdownRenderer(glossary)
 
 
-def decimal_text(value: Decimal | float) -> str:
-    """A number as xAPI and XSD decimals write it: no exponent, no trailing zeros (``0.8``, ``5``, ``-2.5``)."""
-    number = Decimal(str(value)).normalize()
-    text = format(number, "f")
-    return "0" if text in ("-0", "") else text
-
-
 def scaled(percent: float) -> Decimal:
     """A 0–100 percentage as a 0–1 decimal with at most 4 places (cmi5 masteryScore)."""
     return (Decimal(str(percent)) / 100).quantize(Decimal("0.0001")).normalize()
@@ -140,37 +123,16 @@ def _components(pairs: Iterable[tuple[str, str]], course: Course) -> list[dict[s
     return [{"id": cid, "description": lang_map(course, text)} for cid, text in pairs]
 
 
-def interaction(question: Question, course: Course) -> dict[str, Any]:
-    """The interaction part of a question's activity definition, correctResponsesPattern in xAPI 1.0.3 syntax."""
-    if isinstance(question, SingleChoice):  # MultipleResponse too: "[,]" joins every correct option
-        correct = "[,]".join(o.id for o in question.options if o.correct)
-        return {"interactionType": "choice", "correctResponsesPattern": [correct],
-                "choices": _components(((o.id, o.text) for o in question.options), course)}
-    if isinstance(question, TrueFalse):
-        return {"interactionType": "true-false", "correctResponsesPattern": ["true" if question.answer else "false"]}
-    if isinstance(question, Matching):
-        # Component ids are the player's: 0-based positions of the prompts and of its target list.
-        targets = matching_targets(question)
-        return {"interactionType": "matching",
-                "correctResponsesPattern": ["[,]".join(f"{i}[.]{i}" for i in range(len(question.pairs)))],
-                "source": _components(((str(i), p.prompt) for i, p in enumerate(question.pairs)), course),
-                "target": _components(((str(i), text) for i, text in enumerate(targets)), course)}
-    if isinstance(question, Ordering):
-        ids = [item_id(i) for i in range(len(question.items))]
-        return {"interactionType": "sequencing", "correctResponsesPattern": ["[,]".join(ids)],
-                "choices": _components(zip(ids, question.items), course)}
-    if isinstance(question, FillBlank):
-        prefix = "{case_matters=true}" if question.case_sensitive else ""
-        return {"interactionType": "fill-in", "correctResponsesPattern": [prefix + a for a in question.answers]}
-    if isinstance(question, Numeric):
-        if question.tolerance:
-            low = Decimal(str(question.answer)) - Decimal(str(question.tolerance))
-            high = Decimal(str(question.answer)) + Decimal(str(question.tolerance))
-            pattern = f"{decimal_text(low)}[:]{decimal_text(high)}"
-        else:
-            pattern = decimal_text(question.answer)
-        return {"interactionType": "numeric", "correctResponsesPattern": [pattern]}
-    return {"interactionType": "other"}  # a plugin type: the LRS still gets the prompt
+def interaction_fields(question: Question, course: Course) -> dict[str, Any]:
+    """The interaction part of a question's activity definition (``cmacourse.interactions``), texts as language maps."""
+    found = interaction(question)
+    fields: dict[str, Any] = {"interactionType": found.type}
+    if found.patterns:
+        fields["correctResponsesPattern"] = list(found.patterns)
+    for name in ("choices", "source", "target"):
+        if getattr(found, name):
+            fields[name] = _components(getattr(found, name), course)
+    return fields
 
 
 def definition(kind: str, course: Course, name: str, description: str | None = None) -> dict[str, Any]:
@@ -190,7 +152,7 @@ def activities(course: Course, iris: Iris) -> dict[str, Any]:
     assessments = {a.id: entry(iris.assessment(a.id), definition("assessment", course, a.title, a.introduction))
                    for a in course.assessments}
     questions = {
-        q.id: entry(iris.question(q.id), {**definition("question", course, q.prompt), **interaction(q, course)},
+        q.id: entry(iris.question(q.id), {**definition("question", course, q.prompt), **interaction_fields(q, course)},
                     assessment=a.id, objectives=[iris.objective(o) for o in q.objectives])
         for a, q in course.questions()
     }
@@ -202,13 +164,7 @@ def activities(course: Course, iris: Iris) -> dict[str, Any]:
 
 
 def runtime_files(course: Course, iris: Iris) -> Iterable[tuple[str, bytes]]:
-    """The shared xAPI client (package data, byte for byte) and the course's activity data, as scripts.
-
-    ``player/lms.js`` (runtime/cmi5.js or tincan.js) loads them from beside itself when it starts.
-    """
-    folder = resources.files("cmacourse.player") / "runtime" / "xapi"
-    for name in RUNTIME_SCRIPTS:
-        yield f"player/{name}", (folder / name).read_bytes()
+    """The course's activity data, as the script the launch documents load before the xAPI core."""
     yield RUNTIME_DATA, f"window.cmaXapiActivities = {script_json(activities(course, iris))};\n".encode()
 
 

@@ -11,7 +11,8 @@ from ..model import Course
 from ..player import render_player
 from . import Exporter
 from ._package import PackageWriter
-from ._xapi import ACTIVITY_TYPES, Iris, LaunchLike, au_rules, decimal_text, lang_map, runtime_files
+from ..numbers import number_text
+from ._xapi import ACTIVITY_TYPES, Iris, LaunchLike, au_rules, lang_map, runtime_files
 
 #: The course structure namespace (cmi5 section 13.2), the default namespace of cmi5.xml.
 CMI5_NS = "https://w3id.org/xapi/profiles/cmi5/v1/CourseStructure.xsd"
@@ -62,7 +63,7 @@ def au(parent: etree._Element, course: Course, launch: LaunchLike, iris: Iris) -
     rules = au_rules(course, launch)
     attributes = {"id": iris.launch(launch), "moveOn": rules.move_on, "launchMethod": LAUNCH_METHOD}
     if rules.mastery_score is not None:
-        attributes["masteryScore"] = decimal_text(rules.mastery_score)
+        attributes["masteryScore"] = number_text(rules.mastery_score)
     modules = [course.module(module_id) for module_id in launch.module_ids]
     attributes["activityType"] = ACTIVITY_TYPES["module" if modules else "course"]
     element = _sub(parent, "au", **attributes)

@@ -13,12 +13,13 @@ import attrs
 from lxml import etree
 from markupsafe import Markup
 
-from ..errors import BuildError, UsageError
-from ..markdown_refs import glossary_links
+from ..errors import UsageError
+from ..markdown import GLOSSARY_SCHEME, references
+from ..media import read_media
 from ..model import Course, Module, Page
 from ..player.layout import launch_layouts
 from ..player.pages import CALLOUT_LABELS, environment
-from ..player.rendering import MarkdownRenderer, asset_path, glossary_anchor
+from ..player.rendering import MarkdownRenderer, asset_path, asset_url, glossary_anchor
 from ..questions import Assessment
 from . import Exporter
 from ._canvas import (
@@ -52,6 +53,8 @@ DISCUSSION = "imsdt_xmlv1p1"
 WEB_LINK = "imswl_xmlv1p1"
 
 MANIFEST = "imsmanifest.xml"
+#: The organization's first, empty folder: Moodle's "General" section, before the modules' own.
+COURSE_FOLDER = "course_general"
 #: Where pages and media go: Canvas makes pages of ``wiki_content`` and course files of ``web_resources``.
 PAGES = "wiki_content/"
 FILES = "web_resources/"
@@ -184,19 +187,15 @@ class _Cartridge:
         return self.media[path]
 
     def write_media(self, path: str, identifier: str) -> None:
-        try:
-            data = (self.course.root / path).read_bytes()
-        except OSError as exc:
-            raise BuildError(f"cannot read media file {path}: {exc.strerror or exc}") from exc
         href = FILES + asset_path(path)
-        self.writer.add(href, data)
+        self.writer.add(href, read_media(self.course.root, path))
         # Each file is its own resource, its path the href: Canvas imports a course file only so.
         self.resources.append(Resource(identifier, WEBCONTENT, (href,), href=href))
 
     def page(self, module: Module, page: Page) -> ModuleItem:
         identifier, href = f"page_{page.id}", f"{PAGES}{page.id}.html"
         renderer = MarkdownRenderer(self.course.glossary, root=PAGE_MEDIA_ROOT)
-        body = player_page_body(self.course, page, renderer, lambda path: PAGE_MEDIA_ROOT + asset_path(path))
+        body = player_page_body(self.course, page, renderer, lambda path: PAGE_MEDIA_ROOT + asset_url(path))
         self.writer.add(href, page_document(self.course, page, identifier, body, renderer))
         used = sorted({p for b in page.blocks for p, _ in b.media()} | renderer.media)
         self.resources.append(Resource(identifier, WEBCONTENT, (href,), href=href,
@@ -282,7 +281,8 @@ def page_document(course: Course, page: Page, identifier: str, body: str, render
 
 def terms_section(course: Course, page: Page, renderer: MarkdownRenderer) -> str:
     """The glossary terms the page links to, defined at its end: its glossary links point here."""
-    linked = dict.fromkeys(term for block in page.blocks for text in block.markdown() for term, _ in glossary_links(text))
+    linked = dict.fromkeys(link.href[len(GLOSSARY_SCHEME):] for block in page.blocks for text in block.markdown()
+                           for link in references(text, page.path).glossary_terms())
     terms = [t for t in course.glossary if t.id in linked]
     if not terms:
         return ""
@@ -294,7 +294,7 @@ def terms_section(course: Course, page: Page, renderer: MarkdownRenderer) -> str
 
 
 def manifest(course: Course, folders: list[ModuleFolder], resources: list[Resource]) -> etree._Element:
-    """``imsmanifest.xml``: metadata, one organization with a folder per module, and every resource."""
+    """``imsmanifest.xml``: metadata, one organization (an empty course folder, then a folder per module), and every resource."""
     root = etree.Element(f"{{{CP_NS}}}manifest", identifier=f"manifest_{course.id}", nsmap=MANIFEST_NSMAP)
     root.set(f"{{{XSI_NS}}}schemaLocation", f"{CP_NS} {PROFILE}/ccv1p1_imscp_v1p2_v1p0.xsd "
                                             f"{LOM_NS} {PROFILE}/LOM/ccv1p1_lommanifest_v1p0.xsd")
@@ -302,6 +302,10 @@ def manifest(course: Course, folders: list[ModuleFolder], resources: list[Resour
     organizations = _cp(root, "organizations")
     organization = _cp(organizations, "organization", identifier="organization", structure="rooted-hierarchy")
     top = _cp(organization, "item", identifier="root")
+    # Moodle's converter (backup/cc/cc2moodle.php) makes each folder a section numbered from 0, the
+    # "General" section, and keeps a folder's title only as the section's summary (its sections have no
+    # name field). This empty first folder takes section 0, so that every module has a section of its own.
+    _cp(_cp(top, "item", identifier=COURSE_FOLDER), "title").text = course.title
     for folder in folders:
         node = _cp(top, "item", identifier=folder.identifier)
         _cp(node, "title").text = folder.title

@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import base64
+import functools
 import logging
 import posixpath
 from typing import Any, ClassVar
 
 from lxml import etree
 
-from ..errors import BuildError, UsageError
+from ..errors import UsageError
+from ..media import read_media
 from ..model import Course
-from ..player.rendering import asset_path
-from ..questions import FillBlank, Matching, MultipleResponse, Numeric, Ordering, Question, SingleChoice, TrueFalse
+from ..numbers import number_text
+from ..player.rendering import MarkdownRenderer, asset_path, asset_url
+from ..questions import FillBlank, Matching, Numeric, Ordering, Question, SingleChoice, TrueFalse
 from . import Exporter
 from ._package import Layout, PackageWriter
-from ._qti import QuestionTexts, number_text, points_text, question_name, unique_targets
+from ._qti import QuestionTexts, lms_html, points_text, question_name
 
 #: The package's one file.
 QUESTIONS = "questions.xml"
@@ -56,11 +59,11 @@ class MoodleXmlExporter(Exporter, builtin="moodlexml"):
             raise UsageError(f"the moodlexml format takes no options; got {', '.join(sorted(self.options))}")
         root = etree.Element("quiz")
         top = "$course$/" + category_name(course.title)
-        category(root, top, course.description, course.id)
-        groups = [(m.title, m.summary, m.id, m.assessments) for m in course.modules]
+        category(root, top, CategoryInfo(course, course.description, "course.yaml"), course.id)
+        groups = [(m.title, CategoryInfo(course, m.summary, f"{m.folder}/module.yaml"), m.id, m.assessments) for m in course.modules]
         if course.final_exam is not None:
             exam = course.final_exam
-            groups.append((exam.title, None, exam.id, (exam,)))
+            groups.append((exam.title, CategoryInfo(course, None, ""), exam.id, (exam,)))
         for title, info, identifier, assessments in groups:
             if not any(a.questions for a in assessments):
                 continue
@@ -68,7 +71,7 @@ class MoodleXmlExporter(Exporter, builtin="moodlexml"):
             for assessment in assessments:
                 texts = QuestionTexts(course, assessment, FILE_TOKEN)
                 for question in assessment.questions:
-                    _Question(self, course, texts, root).write(question)
+                    write_question(question, QuestionWriter(self, course, texts, root))
         writer.add_xml(QUESTIONS, root)
 
     def note(self, text: str) -> None:
@@ -81,11 +84,33 @@ def category_name(title: str) -> str:
     return " ".join(title.split()).replace("/", "//")
 
 
-def category(root: etree._Element, path: str, info: str | None, identifier: str) -> None:
+class CategoryInfo:
+    """A category's description: the author's Markdown rendered as every other HTML field is, raw HTML escaped."""
+
+    def __init__(self, course: Course, markdown: str | None, referrer: str) -> None:
+        renderer = MarkdownRenderer(course.glossary, root=FILE_TOKEN)
+        self.html = lms_html(str(renderer.block(markdown, referrer))).strip() if markdown else ""
+        self.course, self.media = course, renderer.media
+
+
+def category(root: etree._Element, path: str, info: CategoryInfo, identifier: str) -> None:
     node = etree.SubElement(root, "question", type="category")
     _text(etree.SubElement(node, "category"), path)
-    _text(etree.SubElement(node, "info", format="html"), info.strip() if info else "")
+    info_node = etree.SubElement(node, "info", format="html")
+    _text(info_node, info.html)
+    embed_files(info_node, info.html, info.media, info.course)
     etree.SubElement(node, "idnumber").text = identifier
+
+
+def embed_files(node: etree._Element, html: str, media: set[str], course: Course) -> None:
+    """Beside an HTML ``text``, every image it shows as a base64 ``file``, which Moodle reads with it."""
+    for path in sorted(media):
+        target = asset_path(path)
+        if FILE_TOKEN + asset_url(path) not in html:
+            continue
+        file = etree.SubElement(node, "file", name=posixpath.basename(target),
+                                path=f"/{posixpath.dirname(target)}/", encoding="base64")
+        file.text = base64.b64encode(read_media(course.root, path)).decode("ascii")
 
 
 def moodle_fraction(percent: float) -> tuple[str, bool]:
@@ -100,32 +125,15 @@ def _text(parent: etree._Element, value: str) -> etree._Element:
     return parent
 
 
-class _Question:
-    """Writes one question; every Moodle question starts with the same header."""
+class QuestionWriter:
+    """What a question's writer writes with: the header every Moodle question starts with, texts and answers."""
 
     def __init__(self, exporter: MoodleXmlExporter, course: Course, texts: QuestionTexts, root: etree._Element) -> None:
         self.exporter, self.course, self.texts, self.root = exporter, course, texts, root
 
-    def write(self, question: Question) -> None:
-        if isinstance(question, SingleChoice):
-            self.multichoice(question)
-        elif isinstance(question, TrueFalse):
-            self.truefalse(question)
-        elif isinstance(question, FillBlank):
-            self.shortanswer(question)
-        elif isinstance(question, Numeric):
-            self.numerical(question)
-        elif isinstance(question, Matching):
-            self.match(question)
-        elif isinstance(question, Ordering):
-            self.ordering(question)
-        else:
-            node = self.header(question, "essay")
-            for tag, text in (("responseformat", "editor"), ("responserequired", "1"), ("responsefieldlines", "10"),
-                              ("attachments", "0"), ("attachmentsrequired", "0")):
-                etree.SubElement(node, tag).text = text
-            self.html(node, "graderinfo", "")
-            self.exporter.note(f"{question.type_name} (a plugin type) → essay graded by hand: {question.id}")
+    def note(self, text: str) -> None:
+        """Say what the build converted or could not carry."""
+        self.exporter.note(text)
 
     def header(self, question: Question, qtype: str, general_feedback: str = "") -> etree._Element:
         node = etree.SubElement(self.root, "question", type=qtype)
@@ -150,17 +158,7 @@ class _Question:
     def fill(self, node: etree._Element, html: str) -> None:
         """``text`` and, beside it, every image the HTML shows, embedded as a ``file`` (Moodle reads both so)."""
         _text(node, html)
-        for path in sorted(self.texts.media):
-            target = asset_path(path)
-            if FILE_TOKEN + target not in html:
-                continue
-            try:
-                data = (self.course.root / path).read_bytes()
-            except OSError as exc:
-                raise BuildError(f"cannot read media file {path}: {exc.strerror or exc}") from exc
-            file = etree.SubElement(node, "file", name=posixpath.basename(target),
-                                    path=f"/{posixpath.dirname(target)}/", encoding="base64")
-            file.text = base64.b64encode(data).decode("ascii")
+        embed_files(node, html, self.texts.media, self.course)
 
     def answer(self, parent: etree._Element, fraction: str, text: str, feedback: str, *, html: bool = True) -> etree._Element:
         node = etree.SubElement(parent, "answer", fraction=fraction, format="html" if html else "plain_text")
@@ -178,78 +176,109 @@ class _Question:
             self.html(node, tag, text)
         etree.SubElement(node, "shownumcorrect")
 
-    def multichoice(self, question: SingleChoice) -> None:
-        node = self.header(question, "multichoice")
-        multiple = isinstance(question, MultipleResponse)
-        for tag, text in (("single", "false" if multiple else "true"), ("shuffleanswers", "false"),
-                          ("answernumbering", "abc"), ("showstandardinstruction", "0")):
-            etree.SubElement(node, tag).text = text
-        right = sum(o.correct for o in question.options)
-        wrong = len(question.options) - right
-        # Multiple response: the right choices share 100%; each wrong one takes back an equal share,
-        # so that ticking every box scores nothing.
-        shares = {True: 100 / right if multiple else 100, False: -100 / wrong if multiple and wrong else 0}
-        grades = {correct: moodle_fraction(share) for correct, share in shares.items()}
-        for correct, (fraction, exact) in grades.items():
-            if not exact and any(o.correct == correct for o in question.options):
-                self.exporter.note(f"multiple response: {shares[correct]:.6g}% is not a grade Moodle accepts, "
-                                   f"written as {fraction}%: {question.id}")
-        for option in question.options:
-            self.answer(node, grades[option.correct][0], self.texts.inline(option.text), self.texts.block(option.feedback))
 
-    def truefalse(self, question: TrueFalse) -> None:
-        node = self.header(question, "truefalse")
-        fb = question.feedback
-        for value in (True, False):
-            right = value == question.answer
-            feedback = (self.texts.block(fb.correct if right else fb.incorrect)) if fb else ""
-            self.answer(node, "100" if right else "0", "true" if value else "false", feedback, html=False)
+@functools.singledispatch
+def write_question(question: Question, out: QuestionWriter) -> None:
+    """Write one question as Moodle's own type; a plugin type registers its writer with ``write_question.register``.
 
-    def shortanswer(self, question: FillBlank) -> None:
-        node = self.header(question, "shortanswer")
-        etree.SubElement(node, "usecase").text = "1" if question.case_sensitive else "0"
-        fb = question.feedback
-        for answer in question.answers:
-            self.answer(node, "100", answer, self.texts.block(fb.correct) if fb else "", html=False)
-        if fb:
-            self.answer(node, "0", "*", self.texts.block(fb.incorrect), html=False)
+    A type with no writer is written as its ``fallback()``, else as an essay graded by hand; either is noted.
+    """
+    fallback = question.fallback()
+    if fallback is not None:
+        out.note(f"{question.type_name} (a plugin type) → {fallback.type_name}: {question.id}")
+        write_question(fallback, out)
+        return
+    node = out.header(question, "essay")
+    for tag, text in (("responseformat", "editor"), ("responserequired", "1"), ("responsefieldlines", "10"),
+                      ("attachments", "0"), ("attachmentsrequired", "0")):
+        etree.SubElement(node, tag).text = text
+    out.html(node, "graderinfo", "")
+    out.note(f"{question.type_name} (a plugin type) → essay graded by hand: {question.id}")
 
-    def numerical(self, question: Numeric) -> None:
-        node = self.header(question, "numerical")
-        fb = question.feedback
-        right = self.answer(node, "100", number_text(question.answer), self.texts.block(fb.correct) if fb else "", html=False)
-        etree.SubElement(right, "tolerance").text = number_text(question.tolerance)
-        if fb:
-            etree.SubElement(self.answer(node, "0", "*", self.texts.block(fb.incorrect), html=False), "tolerance").text = "0"
-        if question.unit:
-            # The unit is optional: learners may type it after the number or leave it out.
-            unit = etree.SubElement(etree.SubElement(node, "units"), "unit")
-            etree.SubElement(unit, "multiplier").text = "1"
-            etree.SubElement(unit, "unit_name").text = question.unit
-        for tag, text in (("unitgradingtype", "0"), ("unitpenalty", "0"), ("showunits", "0" if question.unit else "3"),
-                          ("unitsleft", "0")):
-            etree.SubElement(node, tag).text = text
 
-    def match(self, question: Matching) -> None:
-        node = self.header(question, "matching")
-        etree.SubElement(node, "shuffleanswers").text = "true"
-        self.combined_feedback(node, question)
-        targets, answer_of = unique_targets(question)
-        for pair, target in zip(question.pairs, answer_of):
-            sub = self.html(node, "subquestion", self.texts.inline(pair.prompt))
-            _text(etree.SubElement(sub, "answer"), self.texts.plain(targets[target]))
-        for index in sorted(set(range(len(targets))) - set(answer_of)):
-            # A distractor is a subquestion with no text: an answer no prompt takes.
-            sub = self.html(node, "subquestion", "")
-            _text(etree.SubElement(sub, "answer"), self.texts.plain(targets[index]))
+@write_question.register
+def _multichoice(question: SingleChoice, out: QuestionWriter) -> None:
+    node = out.header(question, "multichoice")
+    multiple = question.multiple
+    for tag, text in (("single", "false" if multiple else "true"), ("shuffleanswers", "true" if question.shuffle else "false"),
+                      ("answernumbering", "abc"), ("showstandardinstruction", "0")):
+        etree.SubElement(node, tag).text = text
+    right = sum(o.correct for o in question.options)
+    wrong = len(question.options) - right
+    # Multiple response: the right choices share 100%; each wrong one takes back an equal share,
+    # so that ticking every box scores nothing.
+    shares = {True: 100 / right if multiple else 100, False: -100 / wrong if multiple and wrong else 0}
+    grades = {correct: moodle_fraction(share) for correct, share in shares.items()}
+    for correct, (fraction, exact) in grades.items():
+        if not exact and any(o.correct == correct for o in question.options):
+            out.note(f"multiple response: {shares[correct]:.6g}% is not a grade Moodle accepts, "
+                     f"written as {fraction}%: {question.id}")
+    for option in question.options:
+        out.answer(node, grades[option.correct][0], out.texts.inline(option.text), out.texts.block(option.feedback))
 
-    def ordering(self, question: Ordering) -> None:
-        node = self.header(question, "ordering")
-        # All or nothing, every item shown, as the player grades it.
-        for tag, text in (("layouttype", "VERTICAL"), ("selecttype", "ALL"), ("selectcount", str(len(question.items))),
-                          ("gradingtype", "ALL_OR_NOTHING"), ("showgrading", "SHOW"), ("numberingstyle", "none")):
-            etree.SubElement(node, tag).text = text
-        self.combined_feedback(node, question)
-        for position, text in enumerate(question.items, start=1):
-            self.answer(node, str(position), self.texts.inline(text), "")
+
+@write_question.register
+def _truefalse(question: TrueFalse, out: QuestionWriter) -> None:
+    node = out.header(question, "truefalse")
+    fb = question.feedback
+    for value in (True, False):
+        right = value == question.answer
+        feedback = (out.texts.block(fb.correct if right else fb.incorrect)) if fb else ""
+        out.answer(node, "100" if right else "0", "true" if value else "false", feedback, html=False)
+
+
+@write_question.register
+def _shortanswer(question: FillBlank, out: QuestionWriter) -> None:
+    node = out.header(question, "shortanswer")
+    etree.SubElement(node, "usecase").text = "1" if question.case_sensitive else "0"
+    fb = question.feedback
+    for answer in question.answers:
+        out.answer(node, "100", answer, out.texts.block(fb.correct) if fb else "", html=False)
+    if fb:
+        out.answer(node, "0", "*", out.texts.block(fb.incorrect), html=False)
+
+
+@write_question.register
+def _numerical(question: Numeric, out: QuestionWriter) -> None:
+    node = out.header(question, "numerical")
+    fb = question.feedback
+    right = out.answer(node, "100", number_text(question.answer), out.texts.block(fb.correct) if fb else "", html=False)
+    etree.SubElement(right, "tolerance").text = number_text(question.tolerance)
+    if fb:
+        etree.SubElement(out.answer(node, "0", "*", out.texts.block(fb.incorrect), html=False), "tolerance").text = "0"
+    if question.unit:
+        # The unit is optional: learners may type it after the number or leave it out.
+        unit = etree.SubElement(etree.SubElement(node, "units"), "unit")
+        etree.SubElement(unit, "multiplier").text = "1"
+        etree.SubElement(unit, "unit_name").text = question.unit
+    for tag, text in (("unitgradingtype", "0"), ("unitpenalty", "0"), ("showunits", "0" if question.unit else "3"),
+                      ("unitsleft", "0")):
+        etree.SubElement(node, tag).text = text
+
+
+@write_question.register
+def _match(question: Matching, out: QuestionWriter) -> None:
+    node = out.header(question, "matching")
+    etree.SubElement(node, "shuffleanswers").text = "true" if question.shuffle else "false"
+    out.combined_feedback(node, question)
+    targets, answer_of = question.unique_targets()
+    for pair, target in zip(question.pairs, answer_of):
+        sub = out.html(node, "subquestion", out.texts.inline(pair.prompt))
+        _text(etree.SubElement(sub, "answer"), out.texts.plain(targets[target]))
+    for index in sorted(set(range(len(targets))) - set(answer_of)):
+        # A distractor is a subquestion with no text: an answer no prompt takes.
+        sub = out.html(node, "subquestion", "")
+        _text(etree.SubElement(sub, "answer"), out.texts.plain(targets[index]))
+
+
+@write_question.register
+def _ordering(question: Ordering, out: QuestionWriter) -> None:
+    node = out.header(question, "ordering")
+    # All or nothing, every item shown, as the player grades it.
+    for tag, text in (("layouttype", "VERTICAL"), ("selecttype", "ALL"), ("selectcount", str(len(question.items))),
+                      ("gradingtype", "ALL_OR_NOTHING"), ("showgrading", "SHOW"), ("numberingstyle", "none")):
+        etree.SubElement(node, tag).text = text
+    out.combined_feedback(node, question)
+    for position, text in enumerate(question.items, start=1):
+        out.answer(node, str(position), out.texts.inline(text), "")
 

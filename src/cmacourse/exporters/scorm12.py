@@ -8,10 +8,11 @@ from lxml import etree
 
 from ..errors import BuildError
 from ..model import Course
+from ..numbers import number_text
 from ..player import render_player, worst_case_state_size
 from . import Exporter
 from ._package import PackageWriter, sub_element
-from ._scorm import MANIFEST, Sco, ScormOptions, check_state_size, number, package_files, scos, xml_id
+from ._scorm import MANIFEST, Sco, ScormOptions, check_state_size, package_files, scos, xml_id
 
 #: The namespaces of a SCORM 1.2 manifest. Moodle's parser ignores namespaces and matches the
 #: literal names ``adlcp:scormtype`` and ``adlcp:masteryscore``, so the prefixes are fixed too.
@@ -104,7 +105,7 @@ def item(sco: Sco) -> etree._Element:
                              f" {PREREQUISITES_LIMIT} characters SCORM 1.2 allows")
         sub_element(element, _adlcp("prerequisites"), script, type="aicc_script")
     if sco.mastery_score is not None:
-        sub_element(element, _adlcp("masteryscore"), number(sco.mastery_score))
+        sub_element(element, _adlcp("masteryscore"), number_text(sco.mastery_score, places=4))
     return element
 
 

@@ -7,10 +7,11 @@ from collections.abc import Sequence
 from lxml import etree
 
 from ..model import Course
+from ..numbers import number_text
 from ..player import render_player, worst_case_state_size
 from . import Exporter
 from ._package import PackageWriter, sub_element
-from ._scorm import MANIFEST, Sco, ScormOptions, check_state_size, number, package_files, scos, xml_id
+from ._scorm import MANIFEST, Sco, ScormOptions, check_state_size, package_files, scos, xml_id
 
 #: The namespaces of a SCORM 2004 4th Edition manifest. Moodle's parser ignores namespaces and
 #: matches literal names such as ``imsss:sequencing``, so the prefixes are fixed too.
@@ -131,7 +132,7 @@ def objectives(course: Course, sco: Sco, prerequisites: Sequence[Sco], *, write_
     primary = sub_element(element, _q("imsss", "primaryObjective"), objectiveID=_objective_id(sco))
     if sco.mastery_score is not None:
         primary.set("satisfiedByMeasure", "true")
-        sub_element(primary, _q("imsss", "minNormalizedMeasure"), number(sco.mastery_score / 100))
+        sub_element(primary, _q("imsss", "minNormalizedMeasure"), number_text(sco.mastery_score / 100, places=4))
     if write_global:
         sub_element(primary, _q("imsss", "mapInfo"), targetObjectiveID=global_objective_id(course, sco),
              readSatisfiedStatus="false", readNormalizedMeasure="false",

@@ -13,11 +13,10 @@ from markupsafe import Markup
 from .._version import __version__
 from ..blocks import Block
 from ..model import Course
-from ..questions import Assessment, FillBlank, Question
-from .data import matching_targets, scrambled
+from ..numbers import number_text, points_text
+from ..questions import Assessment, Question, player_question, scrambled
 from .layout import LaunchLayout
-from .rendering import MarkdownRenderer, asset_path
-from .state import fill_blank_max_length
+from .rendering import MarkdownRenderer, asset_url
 
 #: What screen readers and sighted learners are told a callout is, by its style.
 CALLOUT_LABELS = {"note": "Note", "tip": "Tip", "warning": "Warning", "important": "Important", "scenario": "Scenario"}
@@ -54,9 +53,9 @@ def render_launch(course: Course, layout: LaunchLayout, renderer: MarkdownRender
         course=course, layout=layout, launch=layout.launch, root=root, md=renderer, scripts=scripts,
         version=__version__, callout_labels=CALLOUT_LABELS, first_screen=first_screen,
         glossary_file=glossary_source.file.display if glossary_source else "",
-        asset=lambda path: root + asset_path(path),
-        source_path=_source_path, points=points_text, fill_max=fill_blank_max_length,
-        matching_targets=matching_targets, scrambled=scrambled,
+        asset=lambda path: root + asset_url(path),
+        source_path=_source_path, points=points_text, scrambled=scrambled,
+        played=lambda questions: [player_question(q) for q in questions],
         quiz_rules=lambda a: quiz_rules(layout, a),
         prompt=lambda q, ref: prompt_html(renderer, q, ref),
         plugin_block=lambda b, ref: _plugin_block(renderer, b, ref),
@@ -65,22 +64,16 @@ def render_launch(course: Course, layout: LaunchLayout, renderer: MarkdownRender
 
 def prompt_html(renderer: MarkdownRenderer, question: Question, referrer: str) -> Markup:
     """A question's prompt; a fill-in-the-blank prompt shows its blank as a line screen readers call "blank"."""
-    if not isinstance(question, FillBlank):
+    if not question.blanks:
         return renderer.block(question.prompt, referrer)
     rendered = renderer.block(_BLANK.sub(_BLANK_MARK, question.prompt), referrer)
     return Markup(str(rendered).replace(_BLANK_MARK, _BLANK_HTML))  # noqa: S704 - our own markup
 
 
-def points_text(value: float) -> str:
-    """``1 point``, ``2 points``, ``1.5 points``."""
-    number = f"{value:g}"
-    return f"{number} point" if value == 1 else f"{number} points"
-
-
 def quiz_rules(layout: LaunchLayout, assessment: Assessment) -> str:
     """The rules of an assessment in one sentence or three, as learners read them before starting."""
     mastery = layout.mastery(assessment)
-    parts = [f"You need {mastery:g}% to pass." if mastery is not None else "Answer every question to finish."]
+    parts = [f"You need {number_text(mastery)}% to pass." if mastery is not None else "Answer every question to finish."]
     if assessment.max_attempts is None:
         parts.append("You can try as many times as you need.")
     else:

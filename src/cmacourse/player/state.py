@@ -6,11 +6,13 @@ Grammar (every number in base 36 unless said otherwise)::
     fingerprint= 4 characters that change when the launch's structure changes
     pages      = the viewed-pages bit set, 6 pages a character of BITS (page i is bit i % 6 of character i // 6)
     bookmark   = index of the current screen, or empty
-    assessment = "" | attempt [ "." seed ] "~" response *( "," response )   ; trailing empty responses dropped
-    response   = "" (not answered) | the answer, by question type:
-                 single_choice index; multiple_response bit set in BITS; true_false "t" / "f";
-                 matching one target index a prompt, ordering one item index a position (each WIDTH characters of BITS);
-                 fill_blank the text, its characters in ESCAPED written %XX; numeric the number as JavaScript prints it
+    assessment = "" | attempt [ "." seed ] "~" response *( "," response )   ; trailing empty responses dropped;
+                 a seed when the questions or some question's answers are shuffled
+    response   = "" (not answered) | the answer, by the codec of the question type's ``answer_slot()``:
+                 index: base 36 (single_choice); bits: a bit set in BITS (multiple_response); boolean: "t" / "f";
+                 indexes: one index a place, each WIDTH characters of BITS (matching: a target a prompt;
+                 ordering: an item a position); text: the characters in ESCAPED written %XX (fill_blank,
+                 open answers); number: the number as JavaScript prints it (numeric)
 """
 
 from __future__ import annotations
@@ -24,8 +26,7 @@ from typing import Union
 
 import attrs
 
-from ..errors import BuildError
-from ..questions import FillBlank, Matching, Numeric, Ordering, Question, SingleChoice, TrueFalse
+from ..questions import AnswerSlot, player_question
 from .layout import LaunchLayout
 
 #: The first character of every state string; bump it when the grammar changes.
@@ -50,31 +51,19 @@ class StateError(ValueError):
     """A state string that does not belong to this launch or is not well formed."""
 
 
-@attrs.frozen(kw_only=True)
-class QuestionSlot:
-    """What the state format needs to know about one question."""
-
-    type: str
-    #: Options, targets (matching) or items (ordering).
-    size: int = 0
-    #: Matching prompts.
-    prompts: int = 0
-    #: Longest text a learner can type (fill_blank).
-    max_length: int = 0
-
-    @property
-    def width(self) -> int:
-        """Characters of one index in matching and ordering answers."""
-        return 1 if self.size <= len(BITS) else 2
+def width(slot: AnswerSlot) -> int:
+    """Characters of one index in an ``indexes`` answer."""
+    return 1 if slot.size <= len(BITS) else 2
 
 
 @attrs.frozen(kw_only=True)
 class AssessmentSlot:
     """What the state format needs to know about one assessment."""
 
-    questions: tuple[QuestionSlot, ...]
+    questions: tuple[AnswerSlot, ...]
     max_attempts: int | None = None
-    shuffle: bool = False
+    #: Whether each attempt keeps a seed, from which the player orders questions and answers.
+    seeded: bool = False
 
 
 @attrs.frozen(kw_only=True)
@@ -89,8 +78,8 @@ class StateLayout:
     @classmethod
     def from_layout(cls, layout: LaunchLayout) -> StateLayout:
         """The state layout of a launch document; its fingerprint hashes ids and shapes, never wording."""
-        slots = tuple(AssessmentSlot(questions=tuple(question_slot(q) for q in a.questions),
-                                     max_attempts=a.max_attempts, shuffle=a.shuffle) for a in layout.assessments)
+        slots = tuple(AssessmentSlot(questions=tuple(player_question(q).answer_slot() for q in a.questions),
+                                     max_attempts=a.max_attempts, seeded=a.seeded) for a in layout.assessments)
         structure = [[s.id for s in layout.screens], [p.id for p in layout.pages],
                      [[a.id, *[[q.id, attrs.asdict(slot)] for q, slot in zip(a.questions, s.questions)]]
                       for a, s in zip(layout.assessments, slots)]]
@@ -117,33 +106,6 @@ class Snapshot:
     assessments: tuple[AssessmentState, ...] = ()
 
 
-def fill_blank_max_length(question: FillBlank) -> int:
-    """The ``maxlength`` of a fill-in-the-blank field: room for every accepted answer and a little more."""
-    return max(30, max(len(a) for a in question.answers) + 10)
-
-
-def question_slot(question: Question) -> QuestionSlot:
-    """The state slot of a question.
-
-    Raises:
-        BuildError: the player cannot show this question type.
-    """
-    if isinstance(question, SingleChoice):  # also MultipleResponse
-        return QuestionSlot(type=question.type_name, size=len(question.options))
-    if isinstance(question, TrueFalse):
-        return QuestionSlot(type=question.type_name, size=2)
-    if isinstance(question, Matching):
-        return QuestionSlot(type=question.type_name, size=len(question.pairs) + len(question.distractors),
-                            prompts=len(question.pairs))
-    if isinstance(question, Ordering):
-        return QuestionSlot(type=question.type_name, size=len(question.items))
-    if isinstance(question, FillBlank):
-        return QuestionSlot(type=question.type_name, max_length=fill_blank_max_length(question))
-    if isinstance(question, Numeric):
-        return QuestionSlot(type=question.type_name)
-    raise BuildError(f"question {question.id!r}: the player cannot show questions of type {question.type_name!r}")
-
-
 # -- encoding ----------------------------------------------------------------------------------------
 
 
@@ -162,7 +124,7 @@ def _encode_assessment(slot: AssessmentSlot, state: AssessmentState) -> str:
     if state.attempt == 0:
         return ""
     head = _base36(min(state.attempt, slot.max_attempts or ATTEMPT_CAP))
-    if slot.shuffle and state.seed is not None:
+    if slot.seeded and state.seed is not None:
         head += "." + _base36(state.seed)
     answers = ["" if r is None else _encode_response(q, r) for q, r in zip(slot.questions, state.responses)]
     while answers and not answers[-1]:
@@ -170,17 +132,17 @@ def _encode_assessment(slot: AssessmentSlot, state: AssessmentState) -> str:
     return head + "~" + ",".join(answers)
 
 
-def _encode_response(slot: QuestionSlot, response: Response) -> str:
-    kind = slot.type
-    if kind == "single_choice":
+def _encode_response(slot: AnswerSlot, response: Response) -> str:
+    codec = slot.codec
+    if codec == "index":
         return _base36(int(response))  # type: ignore[arg-type]
-    if kind == "multiple_response":
+    if codec == "bits":
         return _bits(response, slot.size, minimum=1)  # type: ignore[arg-type]
-    if kind == "true_false":
+    if codec == "boolean":
         return "t" if response else "f"
-    if kind in ("matching", "ordering"):
-        return "".join(_fixed(i, slot.width) for i in response)  # type: ignore[union-attr]
-    if kind == "fill_blank":
+    if codec == "indexes":
+        return "".join(_fixed(i, width(slot)) for i in response)  # type: ignore[union-attr]
+    if codec == "text":
         return "".join(f"%{ord(ch):02X}" if ch in ESCAPED else ch for ch in str(response))
     return str(response)
 
@@ -261,25 +223,24 @@ def _number(text: str, limit: int) -> int:
     return value
 
 
-def _decode_response(slot: QuestionSlot, text: str) -> Response:
-    kind = slot.type
-    if kind == "single_choice":
+def _decode_response(slot: AnswerSlot, text: str) -> Response:
+    codec = slot.codec
+    if codec == "index":
         return _number(text, slot.size)
-    if kind == "multiple_response":
+    if codec == "bits":
         return tuple(i for i in range(slot.size) if _bit(text, i))
-    if kind == "true_false":
+    if codec == "boolean":
         if text not in ("t", "f"):
             raise ValueError(f"{text!r} is not t or f")
         return text == "t"
-    if kind in ("matching", "ordering"):
-        w = slot.width
+    if codec == "indexes":
+        w = width(slot)
         values = tuple(sum(BITS.index(c) * len(BITS) ** (w - 1 - k) for k, c in enumerate(text[i:i + w]))
                        for i in range(0, len(text), w))
-        expected = slot.prompts if kind == "matching" else slot.size
-        if len(values) != expected or any(v >= slot.size for v in values):
-            raise ValueError(f"{text!r} is not a {kind} answer")
+        if len(values) != slot.places or any(v >= slot.size for v in values):
+            raise ValueError(f"{text!r} is not {slot.places} indexes below {slot.size}")
         return values
-    if kind == "fill_blank":
+    if codec == "text":
         return _UNESCAPE.sub(lambda m: chr(int(m[1], 16)), text)
     if not math.isfinite(float(text)):
         raise ValueError(f"{text!r} is not a finite number")
@@ -294,25 +255,23 @@ def worst_case_snapshot(layout: StateLayout) -> Snapshot:
     return Snapshot(
         viewed=frozenset(range(layout.pages)), bookmark=max(layout.screens - 1, 0),
         assessments=tuple(AssessmentState(attempt=slot.max_attempts or ATTEMPT_CAP,
-                                          seed=SEED_LIMIT - 1 if slot.shuffle else None,
+                                          seed=SEED_LIMIT - 1 if slot.seeded else None,
                                           responses=tuple(_longest(q) for q in slot.questions))
                           for slot in layout.assessments),
     )
 
 
-def _longest(slot: QuestionSlot) -> Response:
-    kind = slot.type
-    if kind == "single_choice":
+def _longest(slot: AnswerSlot) -> Response:
+    codec = slot.codec
+    if codec == "index":
         return slot.size - 1
-    if kind == "multiple_response":
+    if codec == "bits":
         return tuple(range(slot.size))
-    if kind == "true_false":
+    if codec == "boolean":
         return True
-    if kind == "matching":
-        return (slot.size - 1,) * slot.prompts
-    if kind == "ordering":
-        return tuple(reversed(range(slot.size)))
-    if kind == "fill_blank":
+    if codec == "indexes":
+        return (slot.size - 1,) * slot.places
+    if codec == "text":
         return "|" * slot.max_length  # every character escaped to three
     return "-" + "1" * (NUMERIC_MAX - 1)
 

@@ -14,7 +14,7 @@ const files = (process.env.CMACOURSE_COURSE_DATA || "").split(path.delimiter).fi
 function load(dataFile) {
   const sandbox = {window: {}};
   vm.createContext(sandbox);
-  for (const file of [dataFile, path.join(STATIC, "questions.js"), path.join(STATIC, "rules.js")]) {
+  for (const file of [dataFile, path.join(STATIC, "numbers.js"), path.join(STATIC, "questions.js"), path.join(STATIC, "rules.js")]) {
     vm.runInContext(fs.readFileSync(file, "utf8"), sandbox, {filename: file});
   }
   return {course: sandbox.window.cmaCourse, lib: sandbox.window.cmaPlayerLib};

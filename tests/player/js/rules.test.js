@@ -8,7 +8,7 @@ const rules = require("../../../src/cmacourse/player/static/rules.js");
 const grade = (question, response) => response === "right";
 
 function assessment(points, extra) {
-  return Object.assign({title: "A", kind: "module_quiz", mastery: 80, maxAttempts: null, shuffle: false,
+  return Object.assign({title: "A", kind: "module_quiz", mastery: 80, maxAttempts: null, shuffle: false, seeded: false,
     points: points.reduce((a, b) => a + b, 0), questions: points.map((p, i) => ({id: "q" + i, points: p}))}, extra);
 }
 
@@ -62,7 +62,7 @@ test("the first answer starts attempt 1 with the shown order; a retry starts an 
   const one = rules.recordAnswer(plain, fresh, 1, "right", 1234);
   assert.deepEqual(one, {attempt: 1, seed: null, responses: [null, "right"]});
   assert.deepEqual(fresh.responses, [null, null], "the old state is left as it was");
-  const shuffled = assessment([1, 1], {shuffle: true});
+  const shuffled = assessment([1, 1], {shuffle: true, seeded: true});
   const started = rules.recordAnswer(shuffled, rules.freshState(shuffled), 0, "wrong", 1234);
   assert.equal(started.seed, 1234);
   assert.equal(rules.recordAnswer(shuffled, started, 1, "right", 999).seed, 1234, "the seed stays for the attempt");

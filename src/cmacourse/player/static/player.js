@@ -32,7 +32,7 @@
   });
   const stateLayout = {
     fingerprint: launch.fingerprint, pages: rules.pageCount, screens: screens.length,
-    assessments: quizzes.map((q) => ({questions: q.def.questions.map(lib.state.slotOf), maxAttempts: q.def.maxAttempts, shuffle: q.def.shuffle})),
+    assessments: quizzes.map((q) => ({questions: q.def.questions.map(lib.state.slotOf), maxAttempts: q.def.maxAttempts, seeded: q.def.seeded})),
   };
   const quizOf = (id) => quizzes.find((q) => q.id === id) || null;
   const stateOf = (quiz) => progress.states[quiz.id];
@@ -219,7 +219,7 @@
   // ---------------------------------------------------------------- assessments
   function enterQuiz(quiz) {
     quiz.shownAt = Date.now();
-    if (quiz.def.shuffle && !stateOf(quiz).attempt && quiz.pendingSeed === null) {
+    if (quiz.def.seeded && !stateOf(quiz).attempt && quiz.pendingSeed === null) {
       quiz.pendingSeed = randomSeed();
       arrange(quiz);
     }
@@ -231,26 +231,13 @@
     return Math.floor(Math.random() * limit);
   }
 
-  /** Put the questions in the attempt's order (a seeded shuffle) and number them as shown. */
+  /** Put the questions, and each question's answers, in the attempt's order (a seeded shuffle); number them as shown. */
   function arrange(quiz) {
     const state = stateOf(quiz);
     const seed = state.attempt ? state.seed : quiz.pendingSeed;
-    const order = quiz.items.map((_, i) => i);
-    if (quiz.def.shuffle && seed !== null && seed !== undefined) {
-      let x = seed + 0x6d2b79f5; // mulberry32: a small, well-mixed generator, the same in every browser
-      const next = () => {
-        x = (x + 0x6d2b79f5) | 0;
-        let t = Math.imul(x ^ (x >>> 15), 1 | x);
-        t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-      };
-      for (let i = order.length - 1; i > 0; i--) {
-        const j = Math.floor(next() * (i + 1));
-        const swap = order[i];
-        order[i] = order[j];
-        order[j] = swap;
-      }
-    }
+    const seeded = seed !== null && seed !== undefined;
+    const order = quiz.def.shuffle && seeded ? lib.questions.permutation(quiz.items.length, seed, 0) : quiz.items.map((_, i) => i);
+    if (seeded) quiz.items.forEach((item, i) => lib.questions.arrange(item, quiz.def.questions[i], seed, i + 1));
     const list = quiz.root.querySelector(".questions");
     order.forEach((i, position) => {
       list.appendChild(quiz.items[i]);
@@ -297,7 +284,8 @@
     const feedback = item.querySelector("[data-feedback]");
     $$("[data-fb]", feedback).forEach((el) => { el.hidden = keys.indexOf(el.getAttribute("data-fb")) < 0; });
     const line = item.querySelector("[data-result]");
-    line.textContent = (correct ? "Correct. " : "Incorrect. ") + "You earn " + number(correct ? q.points : 0) + " of " + points(q.points) + ".";
+    line.textContent = !q.scored ? "Your answer is saved. This question is not scored."
+      : (correct ? "Correct. " : "Incorrect. ") + "You earn " + number(correct ? q.points : 0) + " of " + points(q.points) + ".";
     line.className = "feedback-result " + (correct ? "is-correct" : "is-incorrect");
     line.hidden = false;
     item.classList.add("answered");
@@ -308,13 +296,13 @@
     return correct;
   }
 
-  function number(value) { return String(lib.rules.round(value, 2)); }
+  function number(value) { return lib.numbers.text(value, 2); }
   function points(value) { return number(value) + (value === 1 ? " point" : " points"); }
   function percent(value) { return Math.round(value) + "%"; }
 
   function retry(quiz) {
     if (readOnly || !resultOf(quiz).canRetry) return;
-    progress.states[quiz.id] = lib.rules.nextAttempt(quiz.def, stateOf(quiz), quiz.def.shuffle ? randomSeed() : null);
+    progress.states[quiz.id] = lib.rules.nextAttempt(quiz.def, stateOf(quiz), quiz.def.seeded ? randomSeed() : null);
     quiz.items.forEach((item, i) => {
       lib.questions.reset(item, quiz.def.questions[i], quiz.initialOrders[i]);
       lib.questions.setLocked(item, false);

@@ -21,17 +21,17 @@
   }
 
   /** The state once ``response`` is recorded for question ``index``; the first answer starts attempt 1
-   * with the question order ``seed`` the learner was shown. */
+   * with the order ``seed`` the learner was shown (kept when questions or their answers shuffle). */
   function recordAnswer(def, state, index, response, seed) {
-    const started = state.attempt ? state : {attempt: 1, seed: def.shuffle ? seed : null, responses: state.responses};
+    const started = state.attempt ? state : {attempt: 1, seed: def.seeded ? seed : null, responses: state.responses};
     const responses = started.responses.slice();
     responses[index] = response;
     return {attempt: started.attempt, seed: started.seed, responses: responses};
   }
 
-  /** The state of a new, empty attempt after a finished one; ``seed`` orders its questions when they shuffle. */
+  /** The state of a new, empty attempt after a finished one; ``seed`` orders its questions and answers when they shuffle. */
   function nextAttempt(def, state, seed) {
-    return {attempt: state.attempt + 1, seed: def.shuffle ? seed : null, responses: def.questions.map(() => null)};
+    return {attempt: state.attempt + 1, seed: def.seeded ? seed : null, responses: def.questions.map(() => null)};
   }
 
   /** Everything the rules say about an attempt: whether it is finished, its points, whether it passed,

@@ -28,6 +28,62 @@
 
   function width(slot) { return slot.size <= BITS.length ? 1 : 2; }
 
+  /* Each codec (state.py's grammar): encode(slot, response) -> text; decode(slot, text) -> response or throws.
+   * A question's slot {codec, size, places} comes from its type's answer_slot() in the course data. */
+  const CODECS = {
+    index: {
+      encode: (slot, response) => response.toString(36),
+      decode: (slot, text) => base36(text, slot.size),
+    },
+    bits: {
+      encode: (slot, response) => bits(response, slot.size, 1),
+      decode(slot, text) {
+        const chosen = [];
+        for (let i = 0; i < slot.size; i++) if (hasBit(text, i)) chosen.push(i);
+        return chosen;
+      },
+    },
+    boolean: {
+      encode: (slot, response) => (response ? "t" : "f"),
+      decode(slot, text) {
+        if (text !== "t" && text !== "f") throw new Error("not t or f: " + text);
+        return text === "t";
+      },
+    },
+    indexes: {
+      encode: (slot, response) => response.map((i) => fixed(i, width(slot))).join(""),
+      decode(slot, text) {
+        const w = width(slot);
+        const values = [];
+        for (let i = 0; i < text.length; i += w) {
+          const digits = text.slice(i, i + w).split("").map((c) => BITS.indexOf(c));
+          if (digits.some((d) => d < 0)) throw new Error("bad index " + text);
+          values.push(digits.reduce((sum, d) => sum * BITS.length + d, 0));
+        }
+        if (values.length !== slot.places || values.some((v) => v >= slot.size)) throw new Error("bad answer " + text);
+        return values;
+      },
+    },
+    text: {
+      encode: (slot, response) => String(response).replace(ESCAPED,
+        (ch) => "%" + (ch.charCodeAt(0) < 16 ? "0" : "") + ch.charCodeAt(0).toString(16).toUpperCase()),
+      decode: (slot, text) => text.replace(/%([0-9A-F]{2})/g, (_, hex) => String.fromCharCode(parseInt(hex, 16))),
+    },
+    number: {
+      encode: (slot, response) => String(response),
+      decode(slot, text) {
+        if (!isFinite(Number(text))) throw new Error("not a number: " + text);
+        return text;
+      },
+    },
+  };
+
+  function codec(slot) {
+    const found = CODECS[slot.codec];
+    if (!found) throw new Error("no state codec " + slot.codec);
+    return found;
+  }
+
   function fixed(value, w) {
     return w === 1 ? BITS[value] : BITS[Math.floor(value / BITS.length)] + BITS[value % BITS.length];
   }
@@ -39,57 +95,13 @@
     return value;
   }
 
-  function encodeResponse(slot, response) {
-    switch (slot.type) {
-      case "single_choice": return response.toString(36);
-      case "multiple_response": return bits(response, slot.size, 1);
-      case "true_false": return response ? "t" : "f";
-      case "matching":
-      case "ordering": return response.map((i) => fixed(i, width(slot))).join("");
-      case "fill_blank":
-        return String(response).replace(ESCAPED, (ch) => "%" + (ch.charCodeAt(0) < 16 ? "0" : "") + ch.charCodeAt(0).toString(16).toUpperCase());
-      default: return String(response);
-    }
-  }
-
-  function decodeResponse(slot, text) {
-    switch (slot.type) {
-      case "single_choice": return base36(text, slot.size);
-      case "multiple_response": {
-        const chosen = [];
-        for (let i = 0; i < slot.size; i++) if (hasBit(text, i)) chosen.push(i);
-        return chosen;
-      }
-      case "true_false":
-        if (text !== "t" && text !== "f") throw new Error("not t or f: " + text);
-        return text === "t";
-      case "matching":
-      case "ordering": {
-        const w = width(slot);
-        const values = [];
-        for (let i = 0; i < text.length; i += w) {
-          const digits = text.slice(i, i + w).split("").map((c) => BITS.indexOf(c));
-          if (digits.some((d) => d < 0)) throw new Error("bad index " + text);
-          values.push(digits.reduce((sum, d) => sum * BITS.length + d, 0));
-        }
-        const expected = slot.type === "matching" ? slot.prompts : slot.size;
-        if (values.length !== expected || values.some((v) => v >= slot.size)) throw new Error("bad " + slot.type + " answer " + text);
-        return values;
-      }
-      case "fill_blank": return text.replace(/%([0-9A-F]{2})/g, (_, hex) => String.fromCharCode(parseInt(hex, 16)));
-      default:
-        if (!isFinite(Number(text))) throw new Error("not a number: " + text);
-        return text;
-    }
-  }
-
   function encodeAssessment(slot, state) {
     if (!state.attempt) return "";
     let head = Math.min(state.attempt, slot.maxAttempts || ATTEMPT_CAP).toString(36);
-    if (slot.shuffle && state.seed !== null && state.seed !== undefined) head += "." + state.seed.toString(36);
+    if (slot.seeded && state.seed !== null && state.seed !== undefined) head += "." + state.seed.toString(36);
     const answers = slot.questions.map((q, i) => {
       const response = state.responses[i];
-      return response === null || response === undefined ? "" : encodeResponse(q, response);
+      return response === null || response === undefined ? "" : codec(q).encode(q, response);
     });
     while (answers.length && !answers[answers.length - 1]) answers.pop();
     return head + "~" + answers.join(",");
@@ -119,7 +131,7 @@
     return {
       attempt: base36(head[0], ATTEMPT_CAP + 1),
       seed: head.length > 1 ? base36(head[1], SEED_LIMIT) : null,
-      responses: slot.questions.map((q, i) => (answers[i] ? decodeResponse(q, answers[i]) : null)),
+      responses: slot.questions.map((q, i) => (answers[i] ? codec(q).decode(q, answers[i]) : null)),
     };
   }
 
@@ -137,17 +149,8 @@
     };
   }
 
-  /** The slot the format needs for a question of the course data. */
-  function slotOf(question) {
-    switch (question.type) {
-      case "single_choice":
-      case "multiple_response":
-      case "ordering": return {type: question.type, size: question.choices.length};
-      case "true_false": return {type: question.type, size: 2};
-      case "matching": return {type: question.type, size: question.targets.length, prompts: question.sources.length};
-      default: return {type: question.type, size: 0};
-    }
-  }
+  /** The slot of a question of the course data: how its answers are saved. */
+  function slotOf(question) { return question.slot; }
 
   lib.state = {encode: encode, decode: decode, slotOf: slotOf, ATTEMPT_CAP: ATTEMPT_CAP};
 })();

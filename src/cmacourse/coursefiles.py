@@ -1,0 +1,128 @@
+"""Every file a course reads: kept inside the course folder with links followed, regular, and of a bounded size.
+
+A course folder may come from anyone (a pull request built in CI), so a path that stays inside the
+folder as written is not enough: a link (``media/pw.png -> /etc/passwd``, a module folder that links
+elsewhere) would carry a file from outside into every package. Every read goes through
+:class:`CourseFolder`, which resolves the path first.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import re
+import stat
+from pathlib import Path
+
+
+#: The largest YAML or Markdown file a course may hold. The flagship's largest is 24 kB (its final
+#: exam); twenty times that still fits, and a hostile file cannot make a build take minutes.
+MAX_TEXT_BYTES = 512 * 1024
+#: The largest media file; Moodle's own default upload limit is of this order.
+MAX_MEDIA_BYTES = 100 * 1024 * 1024
+
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def relative_path(referrer: str, target: str) -> str | None:
+    """The course-relative path of ``target`` written in the file ``referrer``; None if it leaves the course.
+
+    An absolute path, a URL, or a ``..`` that climbs above the course folder all leave it. This is
+    the path as written; :meth:`CourseFolder.locate` then follows links.
+    """
+    if not target or target.startswith(("/", "\\")) or _URL.match(target) or "\\" in target:
+        return None
+    joined = posixpath.normpath(posixpath.join(posixpath.dirname(referrer), target))
+    if joined == ".." or joined.startswith("../") or joined == ".":
+        return None
+    return joined
+
+
+class OutsideCourseError(Exception):
+    """A path that leads outside the course folder through a link; ``link`` is the course path of that link."""
+
+    def __init__(self, rel: str, link: str, target: str) -> None:
+        if link == rel:
+            super().__init__(f"{rel} is a link to {target}, outside the course folder")
+        else:
+            super().__init__(f"{rel} leads outside the course folder: {link} is a link to {target}")
+        self.rel, self.link, self.target = rel, link, target
+
+
+class TooLargeError(Exception):
+    """A file larger than its kind may be."""
+
+    def __init__(self, rel: str, size: int, limit: int) -> None:
+        super().__init__(f"{rel} is {megabytes(size)}; a file of this kind may hold at most {megabytes(limit)}")
+        self.rel, self.size, self.limit = rel, size, limit
+
+
+class NotRegularError(Exception):
+    """A path that names a folder, a device or a pipe, which reading would never finish or make sense of."""
+
+    def __init__(self, rel: str, kind: str) -> None:
+        super().__init__(f"{rel} is {kind}, not a file")
+        self.rel, self.kind = rel, kind
+
+
+def megabytes(size: int) -> str:
+    """A size as authors read it: ``1 MB``, ``52.4 MB``, ``700 kB``."""
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.1f}".removesuffix(".0") + " MB"
+    return f"{max(size // 1024, 1)} kB"
+
+
+class CourseFolder:
+    """The course folder, through which every file of the course is read."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.real = root.resolve()
+
+    def contains(self, path: Path) -> bool:
+        return path == self.real or self.real in path.parents
+
+    def locate(self, rel: str) -> Path:
+        """The real path of a course-relative file, every link on the way followed.
+
+        Raises:
+            OutsideCourseError: the path, or a folder on it, is a link that leads outside the course folder.
+            OSError: the links loop.
+        """
+        try:
+            real = (self.root / rel).resolve()
+        except RuntimeError as exc:  # Python before 3.13 reports a loop so
+            raise OSError(f"the links on the way to {rel} form a loop") from exc
+        if self.contains(real):
+            return real
+        # Name the first link that leaves, which is what the author must change.
+        current = self.root
+        for part in rel.split("/"):
+            current = current / part
+            if current.is_symlink() and not self.contains(current.resolve()):
+                raise OutsideCourseError(rel, current.relative_to(self.root).as_posix(), os.readlink(current))
+        raise OutsideCourseError(rel, rel, str(real))
+
+    def read_bytes(self, rel: str, limit: int) -> bytes:
+        """The bytes of a course file of at most ``limit`` bytes.
+
+        Raises:
+            OutsideCourseError: see :meth:`locate`.
+            NotRegularError: it is a folder, a device or a pipe.
+            TooLargeError: it is larger than ``limit``.
+            OSError: it cannot be read (missing, no permission, a broken link).
+        """
+        real = self.locate(rel)
+        info = real.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise NotRegularError(rel, "a folder" if stat.S_ISDIR(info.st_mode) else "a device or a pipe")
+        if info.st_size > limit:
+            raise TooLargeError(rel, info.st_size, limit)
+        return real.read_bytes()
+
+    def is_file(self, rel: str) -> bool:
+        """Whether a course path names a regular file (inside the course or not)."""
+        try:
+            return (self.root / rel).is_file()
+        except (OSError, ValueError):  # a name longer than the file system allows, or holding a NUL
+            return False
