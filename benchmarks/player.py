@@ -6,7 +6,7 @@ Builds COURSE (default: the flagship course_content/) with ``--format html``, pr
 player's JS and CSS as shipped, and opens ``index.html`` from ``file://`` in headless Chromium
 ``--runs`` times, each in a fresh context, timing from navigation start to the first contentful
 paint and to the player being ready (its adapter started and the learner's place restored).
-Goals: under 40 KB gzipped for the whole runtime; first page under 200 ms.
+Goals: under 40 KB gzipped for the whole runtime; first page (painted and ready) in at most 150 ms, median of 10.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from cmacourse.player import worst_case_state_size
 
 ROOT = Path(__file__).resolve().parents[1]
 GOAL_GZIP = 40 * 1024
-GOAL_FIRST_PAGE_MS = 200.0
+GOAL_FIRST_PAGE_MS = 150.0
 
 # Records when the player marks itself ready, relative to navigation start.
 READY_PROBE = """
@@ -60,8 +60,8 @@ def sizes(site: Path) -> None:
         print(f"{name + ' (generated)':<24}{len(data):>10,}{gzipped(data):>10,}")
 
 
-def first_page(site: Path, runs: int, chromium: str) -> None:
-    """Open the site ``runs`` times and print the median time to first paint and to a ready player."""
+def first_page(site: Path, runs: int, chromium: str) -> tuple[float, float]:
+    """Open the site ``runs`` times, print the median time to first paint and to a ready player, and return both (ms)."""
     from playwright.sync_api import sync_playwright
 
     paints: list[float] = []
@@ -83,9 +83,10 @@ def first_page(site: Path, runs: int, chromium: str) -> None:
                 readies.append(ready)
         browser.close()
     paint_ms, ready_ms = statistics.median(paints), statistics.median(readies)
-    verdict = "ok" if max(paint_ms, ready_ms) < GOAL_FIRST_PAGE_MS else "OVER GOAL"
+    verdict = "ok" if max(paint_ms, ready_ms) <= GOAL_FIRST_PAGE_MS else "OVER GOAL"
     print(f"first contentful paint: median {paint_ms:.0f} ms (min {min(paints):.0f}, max {max(paints):.0f}) over {runs} runs")
-    print(f"player ready (resumed): median {ready_ms:.0f} ms (min {min(readies):.0f}, max {max(readies):.0f}); goal < 200 ms: {verdict}")
+    print(f"player ready (resumed): median {ready_ms:.0f} ms (min {min(readies):.0f}, max {max(readies):.0f}); goal ≤ {GOAL_FIRST_PAGE_MS:.0f} ms: {verdict}")
+    return paint_ms, ready_ms
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -6,6 +6,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cmacourse import load_course
 from cmacourse.cli import main
@@ -97,3 +99,15 @@ def test_rendering_escapes_the_raw_html_validation_warns_about(text: str) -> Non
     assert list(raw_html(text))
     html = str(MarkdownRenderer(()).block(text))
     assert "<b>" not in html and "<script" not in html and "<img" not in html and "&lt;" in html
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="[]()!<>`*_\n -#|:>abc/.%2e\\\"'", max_size=200))
+def test_any_text_is_read_without_error_and_located_inside_itself(text: str) -> None:
+    """Whatever the punctuation, reading a text never fails, and every image, link and tag is located where it opens."""
+    refs = references(text, "m1/page.md")
+    lines = text.split("\n")
+    for item, opening in [*((i, "![") for i in refs.images), *((k, "[") for k in refs.links), *((t, "<") for t in raw_html(text))]:
+        assert 1 <= item.line <= len(lines)
+        assert lines[item.line - 1][item.column - 1:].startswith(opening), (item, opening)
+    MarkdownRenderer(()).block(text, "m1/page.md")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from cmacourse import load_course, read_course
+from cmacourse import dump_course, load_course, read_course
 from cmacourse.exporters import export
 from cmacourse.cli import main
 from cmacourse.coursefiles import MAX_MEDIA_BYTES, MAX_TEXT_BYTES
@@ -112,16 +112,19 @@ def test_a_broken_link_is_named_as_one_without_a_did_you_mean_for_itself(tmp_pat
 
 
 def test_media_read_for_a_package_is_checked_again(tmp_path: Path, outside: Path) -> None:
-    """A media file swapped for an outside link after validation is refused by the build, in every format's reader."""
-    course_dir = _course(tmp_path)
+    """A media file swapped for an outside link after validation is refused by every reader: the player's, the cartridge's, Moodle XML's and dump_course."""
+    files = edit(MINIMAL, "m1/check.yaml", "prompt: What comes first?", "prompt: 'What comes first? ![Steps](../media/pic.svg)'")
+    course_dir = _course(tmp_path, files)
     course = load_course(course_dir)
     (course_dir / "media" / "pic.svg").unlink()
     (course_dir / "media" / "pic.svg").symlink_to(outside / "secret.svg")
-    with pytest.raises(BuildError, match="leads outside the course folder"):
+    with pytest.raises(BuildError, match="outside the course folder"):
         read_media(course_dir, "media/pic.svg")
-    for fmt in ("html", "imscc"):
-        with pytest.raises(BuildError, match="leads outside the course folder"):
+    for fmt in ("html", "imscc", "moodlexml"):
+        with pytest.raises(BuildError, match="outside the course folder"):
             export(course, fmt, tmp_path / "out")
+    with pytest.raises(BuildError, match="outside the course folder"):
+        dump_course(course, tmp_path / "dumped")
 
 
 def test_a_pipe_in_place_of_a_media_file_is_refused_without_waiting(tmp_path: Path) -> None:
@@ -190,3 +193,18 @@ def test_base_iri_is_checked_as_an_iri(tmp_path: Path, value: str, valid: bool) 
     """``base_iri`` must be an absolute http(s) IRI: the schema's ``format: iri`` is enforced."""
     files = edit(MINIMAL, "course.yaml", "id: mini\n", f"id: mini\nbase_iri: '{value}'\n")
     assert [p[1:3] for p in found(tmp_path, files)] == ([] if valid else [("schema.format", "course.yaml")])
+
+
+@pytest.mark.parametrize("number", ["1" + "0" * 5000, "-" + "9" * 19, "0x" + "f" * 5000])
+@pytest.mark.parametrize(("path", "old"), [("m1/check.yaml", "kind: knowledge_check\n"), ("m2/lesson.md", "title: Doses\n")])
+def test_a_whole_number_too_long_is_a_located_problem(tmp_path: Path, number: str, path: str, old: str) -> None:
+    """A number with thousands of digits, which Python cannot even print, is a syntax.yaml error at the number."""
+    files = edit(MINIMAL, path, old, f"{old}max_attempts: {number}\n")
+    line = str(files[path]).split("\n").index(f"max_attempts: {number}") + 1
+    assert [p[1:5] for p in found(tmp_path, files)] == [("syntax.yaml", path, line, 15)]
+
+
+def test_a_long_number_in_quotes_is_text(tmp_path: Path) -> None:
+    """The same digits quoted are text: an ordinary schema.type problem where a number belongs, and fine where text does."""
+    files = edit(MINIMAL, "m1/check.yaml", "title: Check one", f"title: '{'1' * 5000}'")
+    assert [p[1] for p in found(tmp_path, files)] == ["schema.maxLength"]

@@ -26,6 +26,10 @@ _RS_POSITION = re.compile(r"at line (\d+), column (\d+)")
 MAX_DEPTH = 32
 _TOO_DEEP = f"the lists and mappings here are nested more than {MAX_DEPTH} levels deep; no course file needs that: flatten it"
 
+#: A plain whole number longer than 18 digits (beyond a 64-bit integer): no bound in the schemas
+#: comes near one, and Python refuses to print one of more than 4,300 digits.
+_LONG_NUMBER = re.compile(r"[-+]?(?:0x[0-9a-fA-F]{16,}|0o[0-7]{22,}|[0-9]{19,})")
+
 # libyaml's parser when it is there; the pure-Python one otherwise. Both share the constructor below.
 _BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -87,6 +91,8 @@ def load_yaml(text: str) -> Any:
     Raises:
         YAMLSyntaxError: the text is not valid YAML, holds several documents, or uses a feature refused above.
     """
+    if _LONG_NUMBER.search(text):
+        _check_numbers(text)
     # yaml-rs returns a list for several documents, which a top-level list would look like, and reads
     # a NUL as an empty value: let the careful path see any text with a document marker or a NUL.
     if "\x00" not in text and not _DOCUMENT_MARKER.search(text):
@@ -105,6 +111,20 @@ def load_yaml(text: str) -> Any:
         raise _locate_fast_error(_from_fast_error(fast_error), text)
     _check_depth(text)
     return _load_located(text)
+
+
+def _check_numbers(text: str) -> None:
+    """Raise the located error for a plain whole number too long for a course, before any parser converts it."""
+    try:
+        for event in yaml.parse(text, Loader=_BaseLoader):
+            if (isinstance(event, yaml.ScalarEvent) and not event.style and event.implicit[0]
+                    and _LONG_NUMBER.fullmatch(event.value)):
+                raise YAMLSyntaxError(
+                    f"this whole number has {len(event.value.lstrip('+-'))} characters, more than any course needs: "
+                    "write a smaller number, or put it in quotes if it is text",
+                    event.start_mark.line + 1, event.start_mark.column + 1)
+    except yaml.YAMLError:
+        pass  # a syntax error is reported by the parse that follows
 
 
 def _deeper_than_allowed(data: Any) -> bool:

@@ -42,7 +42,10 @@ class OutsideCourseError(Exception):
     """A path that leads outside the course folder through a link; ``link`` is the course path of that link."""
 
     def __init__(self, rel: str, link: str, target: str) -> None:
-        super().__init__(f"{rel} leads outside the course folder: {link} is a link to {target}")
+        if link == rel:
+            super().__init__(f"{rel} is a link to {target}, outside the course folder")
+        else:
+            super().__init__(f"{rel} leads outside the course folder: {link} is a link to {target}")
         self.rel, self.link, self.target = rel, link, target
 
 

@@ -265,55 +265,48 @@ def course_texts(course: Course) -> Iterator[MarkdownText]:
         for page in module.pages:
             for block in page.blocks:
                 ref = getattr(block, "source", None)
-                for text in block.markdown():
-                    yield MarkdownText(text, page.path, ref)
+                texts = block.markdown()
+                where = _pointers(block, set(texts)) if ref is not None and ref.line is None else {}
+                for text in texts:
+                    yield MarkdownText(text, page.path, ref.child(*where[text]) if text in where else ref)
     for assessment in course.assessments:
         ref = assessment.source
         referrer = ref.file.display if ref else ""
         if assessment.introduction:
             yield MarkdownText(assessment.introduction, referrer, ref.child("introduction") if ref else None)
         for question in assessment.questions:
-            for text in dict.fromkeys((*question.markdown(), *_feedback(question))):
-                yield MarkdownText(text, referrer, question.source)
+            texts = tuple(dict.fromkeys((*question.markdown(), *_feedback(question))))
+            where = _pointers(question, set(texts)) if question.source is not None else {}
+            for text in texts:
+                yield MarkdownText(text, referrer, question.source.child(*where[text]) if text in where else question.source)
     for term in course.glossary:
         ref = term.source
         yield MarkdownText(term.definition, ref.file.display if ref else "glossary.yaml", ref.child("definition") if ref else None)
+
+
+def _pointers(item: object, texts: set[str]) -> dict[str, tuple[object, ...]]:
+    """Where inside a block or question each of its Markdown texts is, as pointer tokens (``("options", 1, "text")``).
+
+    The models' attribute names are the keys authors write, so the path to a text among the attributes
+    is its place in the YAML. The first place wins for a text written twice.
+    """
+    found: dict[str, tuple[object, ...]] = {}
+    stack: list[tuple[object, tuple[object, ...]]] = [(item, ())]
+    while stack:
+        value, path = stack.pop()
+        if isinstance(value, str):
+            if value in texts:
+                found.setdefault(value, path)
+        elif isinstance(value, tuple):
+            # Pushed in reverse, so that they come off the stack in the order they are written.
+            stack.extend((child, (*path, index)) for index, child in reversed(list(enumerate(value))))
+        elif attrs.has(type(value)):
+            fields = [f.name for f in attrs.fields(type(value)) if f.name != "source"]
+            stack.extend((getattr(value, name), (*path, name)) for name in reversed(fields))
+    return found
 
 
 def _feedback(question: object) -> tuple[str, ...]:
     feedback = getattr(question, "feedback", None)
     texts = (getattr(feedback, "correct", None), getattr(feedback, "incorrect", None))
     return tuple(t for t in texts if isinstance(t, str) and t)
-
-
-#: What to write instead of an HTML element, by element name; the fallback names Markdown and the blocks.
-HTML_ALTERNATIVES: dict[str, str] = {
-    **dict.fromkeys(("b", "strong"), "write **bold** in Markdown"),
-    **dict.fromkeys(("i", "em"), "write *emphasis* in Markdown"),
-    "br": "end the line with a backslash (\\) for a line break, or leave a blank line for a new paragraph",
-    "p": "leave a blank line between paragraphs",
-    "a": "write a link as [text](https://example.org)",
-    "img": "write ![what it shows](../media/file.png), or use an image or figure block",
-    "table": "use a table block (```table) or a Markdown table",
-    **dict.fromkeys(("ul", "ol", "li"), "write a Markdown list (- item, or 1. item), or use a list block"),
-    **dict.fromkeys(("h1", "h2", "h3", "h4", "h5", "h6"), "write a heading as ## Heading"),
-    "code": "write `code` between backticks",
-    "pre": "indent the text by four spaces, or fence it with ```",
-    "hr": "write a line of ---, with a blank line above it",
-    "blockquote": "start the lines with >",
-    "audio": "use an audio block (```audio) with a transcript",
-    "video": "use a video block (```video) with a transcript",
-    "figure": "use a figure block (```figure)",
-    "aside": "use a callout block (```callout)",
-    "div": "use a callout block (```callout) for a boxed note, or plain Markdown",
-    **dict.fromkeys(("script", "style", "iframe", "object", "embed", "form", "input", "button"),
-                    "scripts, styles, forms and embedded pages never run in a course: remove it"),
-    "": "an HTML comment shows as text too: remove it, or keep notes in a YAML comment (# ...)",
-}
-
-
-def html_alternative(tag: RawHtml) -> str:
-    """A hint naming the Markdown or content block that does what an HTML tag was meant to do."""
-    return HTML_ALTERNATIVES.get(tag.name, "learners see HTML as literal text: write Markdown, or use a content block "
-                                           "(callout, image, figure, table, list, audio, video)")
-

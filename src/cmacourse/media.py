@@ -13,11 +13,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import Path
-
-from lxml import etree
+from typing import TYPE_CHECKING
 
 from .coursefiles import MAX_MEDIA_BYTES, CourseFolder, NotRegularError, OutsideCourseError, TooLargeError
 from .errors import BuildError
+
+if TYPE_CHECKING:
+    from lxml import etree
 
 #: Extensions of files a browser would run as a document or program; never packaged as media.
 ACTIVE_TYPES = frozenset({".htm", ".html", ".shtml", ".xht", ".xhtml", ".xml", ".xsl", ".xslt", ".js", ".mjs",
@@ -28,6 +30,8 @@ _FORBIDDEN = set('#?%\\:*"<>|')
 _DEVICES = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$", re.IGNORECASE)
 #: SVG elements that run script, embed another document or change attributes over time.
 _ACTIVE_ELEMENTS = frozenset({"script", "foreignObject", "iframe", "embed", "object", "handler", "listener"})
+#: Elements that may embed a picture as a ``data:image/…`` URL, which browsers show as an inert image.
+_IMAGE_ELEMENTS = frozenset({"image", "feImage"})
 _ANIMATIONS = frozenset({"animate", "set", "animateTransform", "animateMotion"})
 #: An ``url(...)`` or ``@import`` in CSS that points anywhere but at a fragment of the same file.
 _CSS_EXTERNAL = re.compile(r"@import|url\(\s*['\"]?\s*(?!#)", re.IGNORECASE)
@@ -63,6 +67,8 @@ def svg_problems(data: bytes) -> Iterator[tuple[int | None, str]]:
 
     Parsed with lxml, never matched as text: no entity is expanded, no DTD or network file is read.
     """
+    from lxml import etree  # when an SVG is checked: importing cmacourse, or a course without SVG, never loads it
+
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, remove_comments=True)
     try:
         root = etree.fromstring(data, parser)
@@ -82,7 +88,7 @@ def svg_problems(data: bytes) -> Iterator[tuple[int | None, str]]:
 
 
 def _element_problems(node: etree._Element) -> Iterator[tuple[int | None, str]]:
-    name = etree.QName(node).localname
+    name = _local(node.tag)
     line = node.sourceline
     if name in _ACTIVE_ELEMENTS:
         yield line, f"the <{name}> element can run script or load another document"
@@ -93,16 +99,21 @@ def _element_problems(node: etree._Element) -> Iterator[tuple[int | None, str]]:
     if name == "style" and node.text and _CSS_EXTERNAL.search(node.text):
         yield line, "its <style> loads a file from elsewhere (url() or @import)"
     for attribute, value in node.attrib.items():
-        local = etree.QName(attribute).localname
+        local = _local(attribute)
         scheme = _SCHEME_NOISE.sub("", value).lower()
         if local.lower().startswith("on"):
             yield line, f"the {local} attribute of <{name}> runs script"
         elif scheme.startswith(("javascript:", "vbscript:")):
             yield line, f"the {local} attribute of <{name}> is a script URL"
-        elif local in {"href", "src"} and not (value.startswith("#") or scheme.startswith("data:image/")):
+        elif local in {"href", "src"} and not (value.startswith("#") or (name in _IMAGE_ELEMENTS and scheme.startswith("data:image/"))):
             yield line, f"the {local} attribute of <{name}> points at {value!r}, outside this file"
         elif local == "style" and _CSS_EXTERNAL.search(value):
             yield line, f"the style attribute of <{name}> loads a file from elsewhere (url() or @import)"
+
+
+def _local(name: str) -> str:
+    """A tag or attribute name without its namespace: ``{http://www.w3.org/1999/xlink}href`` is ``href``."""
+    return name.rsplit("}", 1)[-1]
 
 
 def content_problems(rel: str, data: bytes) -> Iterator[tuple[int | None, str]]:

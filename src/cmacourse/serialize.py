@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import os
 import posixpath
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -13,8 +12,9 @@ import attrs
 import yaml
 
 from .blocks import MEDIA_KEYS, Block, Text
-from .errors import BuildError, OutputError
+from .errors import OutputError
 from .loading import COURSE_FILE, MODULE_FILE
+from .media import read_media
 from .model import Completion, Course, Module, Page
 from .questions import Assessment, Question, SingleChoice, option_letter
 
@@ -173,18 +173,17 @@ def dump_course(course: Course, root: str | os.PathLike[str]) -> list[Path]:
             path.write_text(text, encoding="utf-8")
             written.append(path)
         for rel in course.media_files():
-            written.append(_copy_media(course.root / rel, root / rel, rel))
+            written.append(_copy_media(course.root, root / rel, rel))
     except OSError as exc:
         raise OutputError.from_os_error(exc, root) from None
     return written
 
 
-def _copy_media(source: Path, target: Path, rel: str) -> Path:
-    if not source.is_file():
-        raise BuildError(f"cannot copy media file {rel}: it is not in {source.parent}")
+def _copy_media(course_root: Path, target: Path, rel: str) -> Path:
+    data = read_media(course_root, rel)  # read as every format reads it: inside the course, links followed
     target.parent.mkdir(parents=True, exist_ok=True)
-    if not (target.exists() and os.path.samefile(source, target)):  # dumping a course over itself
-        shutil.copyfile(source, target)
+    if not (target.exists() and os.path.samefile(course_root / rel, target)):  # dumping a course over itself
+        target.write_bytes(data)
     return target
 
 

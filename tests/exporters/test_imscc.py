@@ -15,8 +15,9 @@ from cmacourse.cli import main
 from cmacourse.errors import BuildError, UsageError
 from cmacourse.exporters import export
 from cmacourse.exporters._package import PackageWriter
-from cmacourse.exporters._qti import QTI_NS, number_text
-from cmacourse.exporters.imscc import ImsccExporter
+from cmacourse.exporters._qti import QTI_NS
+from cmacourse.numbers import number_text
+from cmacourse.exporters.imscc import COURSE_FOLDER, ImsccExporter
 from cmacourse.loading import load_course
 from cmacourse.model import Course
 from cmacourse.player.rendering import MarkdownRenderer
@@ -45,7 +46,10 @@ class Cartridge:
         return self.manifest.find(f".//cp:resource[@identifier='{identifier}']", CP)
 
     def folders(self) -> list[etree._Element]:
-        return self.manifest.findall("cp:organizations/cp:organization/cp:item/cp:item", CP)
+        """The module folders, after the empty course folder that takes Moodle's "General" section."""
+        course_folder, *modules = self.manifest.findall("cp:organizations/cp:organization/cp:item/cp:item", CP)
+        assert course_folder.get("identifier") == COURSE_FOLDER and not len(course_folder.findall("cp:item", CP))
+        return modules
 
     def items(self, path: str) -> dict[str, etree._Element]:
         return {i.get("ident"): i for i in self.xml(path).iterfind(".//q:item", Q)}

@@ -35,7 +35,8 @@ from ._canvas import (
     module_meta,
 )
 from ._package import PackageWriter
-from ._qti import Conversion, QuestionTexts, cc_assessment, lms_html
+from ._lmstext import Conversion, QuestionTexts, lms_html
+from ._qti import cc_assessment
 
 CP_NS = "http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1"
 LOM_NS = "http://ltsc.ieee.org/xsd/imsccv1p1/LOM/manifest"
@@ -53,6 +54,8 @@ DISCUSSION = "imsdt_xmlv1p1"
 WEB_LINK = "imswl_xmlv1p1"
 
 MANIFEST = "imsmanifest.xml"
+#: The organization's first, empty folder: Moodle's "General" section, before the modules' own.
+COURSE_FOLDER = "course_general"
 #: Where pages and media go: Canvas makes pages of ``wiki_content`` and course files of ``web_resources``.
 PAGES = "wiki_content/"
 FILES = "web_resources/"
@@ -292,7 +295,7 @@ def terms_section(course: Course, page: Page, renderer: MarkdownRenderer) -> str
 
 
 def manifest(course: Course, folders: list[ModuleFolder], resources: list[Resource]) -> etree._Element:
-    """``imsmanifest.xml``: metadata, one organization with a folder per module, and every resource."""
+    """``imsmanifest.xml``: metadata, one organization (an empty course folder, then a folder per module), and every resource."""
     root = etree.Element(f"{{{CP_NS}}}manifest", identifier=f"manifest_{course.id}", nsmap=MANIFEST_NSMAP)
     root.set(f"{{{XSI_NS}}}schemaLocation", f"{CP_NS} {PROFILE}/ccv1p1_imscp_v1p2_v1p0.xsd "
                                             f"{LOM_NS} {PROFILE}/LOM/ccv1p1_lommanifest_v1p0.xsd")
@@ -300,6 +303,10 @@ def manifest(course: Course, folders: list[ModuleFolder], resources: list[Resour
     organizations = _cp(root, "organizations")
     organization = _cp(organizations, "organization", identifier="organization", structure="rooted-hierarchy")
     top = _cp(organization, "item", identifier="root")
+    # Moodle's converter (backup/cc/cc2moodle.php) makes each folder a section numbered from 0, the
+    # "General" section, and keeps a folder's title only as the section's summary (its sections have no
+    # name field). This empty first folder takes section 0, so that every module has a section of its own.
+    _cp(_cp(top, "item", identifier=COURSE_FOLDER), "title").text = course.title
     for folder in folders:
         node = _cp(top, "item", identifier=folder.identifier)
         _cp(node, "title").text = folder.title
