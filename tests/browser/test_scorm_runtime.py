@@ -290,6 +290,22 @@ def test_values_and_commits_an_lms_refuses_for_a_while_reach_it_later(page: Any,
 
 
 @pytest.mark.parametrize("version", sorted(VERSIONS))
+def test_an_open_answer_is_recorded_with_the_interaction_type_the_build_gives(page: Any, lms_site: Callable[[str], str],
+                                                                              version: str) -> None:
+    """A plugin question played as an open answer arrives with interaction "other": 2004 records it so, 1.2 (which has
+    no "other") as fill-in, with the learner's text and no pattern."""
+    frame = launch(page, lms_site(version), version)
+    typed = {**answer("q-open", "open_answer", ["In my own words"], [], "incorrect", interaction="other"), "pattern": []}
+    drive(frame, "await a.start(); a.answered(arg); a.commit();", typed)
+    record = cmi(page)["interactions"]["0"]
+    if version == "scorm12":
+        assert (record["type"], record["student_response"]) == ("fill-in", "In my own words")
+    else:
+        assert (record["type"], record["learner_response"]) == ("other", "In my own words")
+    assert record["id"] == "q-open" and frame.evaluate("() => window.logs") == []
+
+
+@pytest.mark.parametrize("version", sorted(VERSIONS))
 def test_attempts_used_up_end_the_launch_failed_with_a_normal_exit(page: Any, lms_site: Callable[[str], str], version: str) -> None:
     """The player's end of a final exam with no attempt left: status completed and not passed, then a normal finish."""
     frame = launch(page, lms_site(version), version)

@@ -196,3 +196,34 @@ def test_ralph_models_refuse_empty_values_that_the_adapters_leave_out(ralph_mode
     assert any("empty values" in p for p in ralph_models.problems(statement))
     del statement["context"]
     assert ralph_models.problems(statement) == []
+
+
+def test_an_answer_the_package_does_not_define_uses_the_interaction_of_the_build(page: Page,
+                                                                                make_lms: Callable[[Path], XapiLms],
+                                                                                tmp_path: Path, lrs: RalphLRS) -> None:
+    """An open answer (a plugin question played by its fallback) is not in the package's activity data: its statement
+    carries the answer's own interaction type and patterns, and stays valid by Ralph's models."""
+    root = unpack(EVERY_TYPE, "cmi5", tmp_path)
+    (root / "contract.html").write_text(contract_page("cmi5"), encoding="utf-8")
+    lms = make_lms(root)
+    unit = au(root, "all-types")
+    launch = lms.cmi5_launch("contract.html", unit["publisher_id"], learner(), str(uuid.uuid4()),
+                             move_on=unit["move_on"], mastery=unit["mastery"])
+    page.goto(launch.url)
+    page.evaluate(START)
+    page.evaluate("""() => {
+        adapter.answered({id: "q-plugin-open", type: "open_answer", description: "Describe your role", response: ["I greet patients"],
+                          correctPattern: [], result: "incorrect", points: 0, maxPoints: 1, latencyMs: 5000, choices: null,
+                          interaction: "other", pattern: []});
+        adapter.answered({id: "q-plugin-pick", type: "single_choice", description: "Pick one", response: ["b"],
+                          correctPattern: ["b"], result: "correct", points: 1, maxPoints: 1, latencyMs: 900,
+                          choices: [{id: "a", text: "A"}, {id: "b", text: "B"}], interaction: "choice", pattern: ["b"]});
+        adapter.finish("suspend");
+    }""")
+    found = au_only(session_statements(lrs, launch.registration))
+    assert verbs(found) == ["initialized", "answered", "answered", "terminated"]
+    open_answer, pick = found[1], found[2]
+    assert open_answer["object"]["definition"]["interactionType"] == "other"
+    assert "correctResponsesPattern" not in open_answer["object"]["definition"]
+    assert open_answer["result"]["response"] == "I greet patients"
+    assert pick["object"]["definition"]["correctResponsesPattern"] == ["b"] and pick["result"]["response"] == "b"

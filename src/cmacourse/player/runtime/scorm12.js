@@ -64,6 +64,8 @@
         return [text(response[0]), (pattern || []).slice(0, 10).map((p) => (String(p).length <= TEXT_LIMIT ? String(p) : null))];
       case "numeric":
         return [S.decimal(response[0]), [pattern ? S.decimal(pattern.answer) : null]];
+      case "open_answer":
+        return [text(response[0]), []];
       default:
         return [null, []];
     }
@@ -99,6 +101,8 @@
     },
     // 1.2 interactions are write-only journal entries: the whole record is written at every answer.
     interactions: {
+      // 1.2 has no "other" type: a typed answer with nothing to compare is recorded as fill-in (RTE 3.4.2.7.4).
+      type: (kind) => (kind === "other" ? "fill-in" : kind),
       id: identifier,
       responses,
       maxPatterns: (type) => (type === "fill-in" ? 10 : 1),

@@ -58,6 +58,8 @@
         const low = S.decimal(Number(pattern.answer) - tolerance), high = S.decimal(Number(pattern.answer) + tolerance);
         return [S.decimal(response[0]), [low != null && high != null ? low + "[:]" + high : null]];
       }
+      case "open_answer":
+        return [plain(response[0], 4000), []];  // "other": a characterstring (SPM 4000)
       default:
         return [null, []];
     }
@@ -87,6 +89,7 @@
       }
     },
     interactions: {
+      type: (kind) => kind,
       id: (text) => plain(text, 4000) || null,
       responses,
       maxPatterns: (type) => MAX_PATTERNS[type] || 1,

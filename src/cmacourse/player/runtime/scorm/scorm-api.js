@@ -202,7 +202,7 @@
     answered(answer) {
       const r = this.d.interactions;
       if (!this.interactionsRecorded) return;
-      const type = answer.interactionType || TYPES[answer.type], id = r.id(answer.id);
+      const type = r.type(answer.interaction || TYPES[answer.type]), id = r.id(answer.id);
       if (!type || !id) { this.log("interaction " + answer.id + " of type " + answer.type + " cannot be recorded"); return; }
       const fresh = !(id in this.indexOf);
       if (fresh) this.indexOf[id] = this.next++;

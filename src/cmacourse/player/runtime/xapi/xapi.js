@@ -55,11 +55,12 @@
   function responseText(kind, response) {
     const items = Array.isArray(response) ? response.map(String) : [String(response)];
     if (kind === "matching") return items.map((p) => p.replace(".", "[.]")).join("[,]");
-    if (kind === "true-false" || kind === "fill-in" || kind === "numeric") return items[0] || "";
+    if (kind !== "choice" && kind !== "sequencing") return items[0] || "";  // one value: true-false, fill-in, numeric, other
     return items.join("[,]");
   }
 
-  function correctPattern(kind, pattern) {
+  function correctPattern(kind, pattern, built) {
+    if (Array.isArray(built)) return built.length ? built.map(String) : null;  // already in xAPI syntax
     if (pattern == null) return null;
     if (kind === "numeric" && typeof pattern === "object" && !Array.isArray(pattern)) {
       const tolerance = Number(pattern.tolerance) || 0, answer = Number(pattern.answer);
@@ -69,12 +70,12 @@
     return [responseText(kind, pattern)];
   }
 
-  /* The package's interaction type, else the one the answer names (``interactionType`` when the player
-     gives it), else the one of the question type. */
+  /* The package's interaction type, else the one the answer names (``interaction``, from the build), else
+     the one of the question type. */
   function interactionType(answer) {
     const entry = lookup("questions", answer.id);
     if (entry) return entry.definition.interactionType;
-    return answer.interactionType || TYPES[answer.type] || "other";
+    return answer.interaction || TYPES[answer.type] || "other";
   }
 
   /* The activity an answer is about: the package's definition, else one made from the answer itself. */
@@ -84,7 +85,7 @@
     const kind = interactionType(answer);
     const text = answer.description || answer.id;
     const definition = { type: INTERACTION, name: langMap(lang, text), description: langMap(lang, text), interactionType: kind };
-    const correct = correctPattern(kind, answer.correctPattern);
+    const correct = correctPattern(kind, answer.correctPattern, answer.pattern);
     if (correct) definition.correctResponsesPattern = correct;
     if (answer.choices && (kind === "choice" || kind === "sequencing")) {
       definition.choices = answer.choices.map((c) => ({ id: String(c.id), description: langMap(lang, c.text) }));
