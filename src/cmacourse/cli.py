@@ -47,6 +47,9 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--out", "-o", required=True, type=_folder, metavar="DIR", help="the folder to write packages into")
     build.add_argument("--option", "-O", action="append", default=[], metavar="KEY=VALUE",
                        help="a format option, e.g. -O sco=module (repeatable; 'cmacourse formats' lists each format's options)")
+    build.add_argument("--lang", metavar="TAG", default=None,
+                       help="build in this language from its translation in PATH/locales/TAG/, or 'all' for every language;"
+                            " packages go into DIR/TAG/")
     build.set_defaults(handler=_build)
 
     preview = commands.add_parser("preview", help="serve the course on 127.0.0.1 and rebuild it when a file changes")
@@ -217,7 +220,13 @@ def _build(args: argparse.Namespace) -> int:
     logger = logging.getLogger("cmacourse")
     logger.addHandler(notes)
     try:
-        for path in build_formats(args.path, args.format, args.out, args.option):
+        if args.lang:
+            from .translation.building import build_languages
+
+            paths = build_languages(args.path, args.lang, args.format, args.out, args.option)
+        else:
+            paths = build_formats(args.path, args.format, args.out, args.option)
+        for path in paths:
             print(shown_path(path))
     finally:
         logger.removeHandler(notes)

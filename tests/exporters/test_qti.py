@@ -11,16 +11,9 @@ import pytest
 from lxml import etree
 
 from cmacourse.exporters._canvas import canvas_quiz
-from cmacourse.exporters._qti import (
-    QTI_NS,
-    QuestionTexts,
-    accepted_numbers,
-    arrangements,
-    cc_assessment,
-    lms_html,
-    number_text,
-    question_name,
-)
+from cmacourse.exporters._lmstext import QuestionTexts, lms_html, question_name
+from cmacourse.exporters._qti import QTI_NS, accepted_numbers, arrangements, cc_assessment
+from cmacourse.numbers import number_text
 from cmacourse.loading import load_course
 from cmacourse.model import Course
 from cmacourse.questions import Assessment, Numeric, Question

@@ -17,17 +17,15 @@ from lxml import etree
 
 from ..numbers import number_text
 from ..questions import Assessment, Feedback, FillBlank, Matching, Numeric, Ordering, Question, SingleChoice, TrueFalse, scrambled
+from ._lmstext import Conversion, QuestionTexts, points_text
 from ._qti import (
     FULL_QTI_LOCATION,
     RESPONSE,
-    Conversion,
-    QuestionTexts,
     choices,
     item,
     itemfeedback,
     material,
     metadata_field,
-    points_text,
     prompt_presentation,
     questestinterop,
     resprocessing,

@@ -18,7 +18,7 @@ from ..player.rendering import MarkdownRenderer, asset_path, asset_url
 from ..questions import FillBlank, Matching, Numeric, Ordering, Question, SingleChoice, TrueFalse
 from . import Exporter
 from ._package import Layout, PackageWriter
-from ._qti import QuestionTexts, lms_html, points_text, question_name
+from ._lmstext import QuestionTexts, lms_html, points_text, question_name
 
 #: The package's one file.
 QUESTIONS = "questions.xml"

@@ -22,12 +22,12 @@ import yaml
 from .._yaml import load_yaml
 from ..errors import Location, Problem, UsageError
 from ..hints import shown_path
-from ..loading import CourseReport, course_root, read_course
+from ..loading import COURSE_FILE, CourseReport, course_root, read_course
 from ..pagesource import split_page
 from ..plugins import block_types
 from .checks import check_units, translated_text
 from .units import Unit, course_units, document_tokens
-from .workflow import LOCALES_FOLDER, check_language, translation_path
+from .workflow import LOCALES_FOLDER, TRANSLATION_FILE, check_language, translation_path
 from .xliff import InUnit, XliffSyntaxError, read_xliff
 
 
@@ -120,7 +120,26 @@ def translated_folder(translation: Translation) -> Iterator[Path]:
         for rel, replacements in by_file.items():
             text = (translation.root / rel).read_text(encoding="utf-8-sig").replace("\r\n", "\n")
             (folder / rel).write_text(_translated_file(rel, text, replacements), encoding="utf-8")
+        _use_language_media(translation, folder)
+        _set_language(folder, translation.language)
         yield folder
+
+
+def _use_language_media(translation: Translation, folder: Path) -> None:
+    # A file kept under locales/<lang>/ at a media file's course-relative path (a translated diagram,
+    # a dubbed recording) replaces that file in this language; every other file is shared.
+    own = translation_path(translation.root, translation.language).parent
+    for file in sorted(own.rglob("*")):
+        rel = file.relative_to(own)
+        if file.is_file() and rel.as_posix() != TRANSLATION_FILE and (folder / rel).is_file():
+            shutil.copyfile(file, folder / rel)
+
+
+def _set_language(folder: Path, language: str) -> None:
+    course_file = folder / COURSE_FILE
+    data = load_yaml(course_file.read_text(encoding="utf-8-sig"))
+    data["language"] = language
+    course_file.write_text(_dump(data), encoding="utf-8")
 
 
 def _ignore_locales(root: Path) -> Any:
