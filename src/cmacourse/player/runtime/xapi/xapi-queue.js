@@ -7,8 +7,9 @@
   const VERSION = "1.0.3";
   const QUEUE_PREFIX = "cmacourse.xapi.queue:";
   const DOC_PREFIX = "cmacourse.xapi.doc:";
-  const BATCH_BYTES = 24000;      // keepalive requests may carry at most 64 KiB, shared by all in flight
-  const KEEPALIVE_BYTES = 60000;
+  const BATCH_BYTES = 24000;      // an ordinary batch leaves room in the keepalive quota for the page-hide one
+  // Fetch: the keepalive bodies one page has in flight may add up to 64 KiB; a request past that is refused.
+  const KEEPALIVE_QUOTA = 65536;
   const BATCH_COUNT = 25;
   const BACKOFF_MS = [500, 1000, 2000, 4000, 8000];
   const LONGEST_WAIT_MS = 60000;  // a Retry-After longer than this is not believed
@@ -103,6 +104,7 @@
       this.docKey = DOC_PREFIX + this.endpoint + "|" + (options.key || "") + "|";
       this.running = null;        // the flush in progress
       this.inFlight = new Set();  // ids of the ops some request carries right now
+      this.keepaliveBytes = 0;    // bytes of the keepalive bodies in flight, against KEEPALIVE_QUOTA
       this.timer = null;          // the retry waiting for its backoff
       this.failures = 0;
       this.refusedAuth = false;   // 401/403 seen and not yet logged as over
@@ -124,9 +126,15 @@
     send(method, path, params, body, type, timeout) {
       const url = this.endpoint + path + (params ? "?" + query(params) : "");
       const init = { method, headers: this.headers(type), body, credentials: "omit", cache: "no-store" };
-      // keepalive lets a write finish after the page is gone; reads need not outlive it, and the
-      // browser refuses keepalive bodies over 64 KiB, which then go as ordinary requests.
-      if (method !== "GET" && (!body || bytes(body) <= KEEPALIVE_BYTES)) init.keepalive = true;
+      // keepalive lets a write finish after the page is gone; reads need not outlive it, and a body
+      // the quota left cannot hold goes as an ordinary request rather than being refused.
+      const size = body ? bytes(body) : 0;
+      const keepalive = method !== "GET" && size <= KEEPALIVE_QUOTA - this.keepaliveBytes;
+      if (keepalive) {
+        init.keepalive = true;
+        this.keepaliveBytes += size;
+      }
+      const settled = () => { if (keepalive) this.keepaliveBytes -= size; };
       const ctrl = typeof AbortController === "function" ? new AbortController() : null;
       let timer = null;
       if (ctrl) {
@@ -136,8 +144,9 @@
       // The body is always read: until it is, the browser counts a keepalive request against its quota.
       return fetch(url, init).then((r) => r.text().then((text) => {
         clearTimeout(timer);
+        settled();
         return { status: r.status, ok: r.ok, text, retryAfter: Number(r.headers.get("Retry-After")) || 0 };
-      })).catch((e) => { clearTimeout(timer); throw e; });
+      })).catch((e) => { clearTimeout(timer); settled(); throw e; });
     }
 
     /* GET a JSON document (state, profile): null when there is none; retried a little, then a rejection. */
@@ -386,16 +395,18 @@
       this.parked = true;
       if (this.timer) { clearTimeout(this.timer); this.timer = null; }
       const ops = this.store.read().filter((op) => !this.inFlight.has(op.id));
+      const last = ops.filter((op) => op.k === "d").pop();
+      // The statements may fill what the keepalive quota has left once the state document is counted.
+      const room = KEEPALIVE_QUOTA - this.keepaliveBytes - (last && last.b ? bytes(last.b) : 0);
       const statements = [];
-      let size = 0;
+      let size = 2;  // the brackets of the JSON array
       for (const op of ops) {
         if (op.k !== "s") continue;
         if (op.t) break;
-        size += bytes(JSON.stringify(op.s));
-        if (statements.length && size > BATCH_BYTES) break;  // the rest keeps its order for the next launch
+        size += bytes(JSON.stringify(op.s)) + 1;
+        if (statements.length && size > room) break;  // the rest keeps its order for the next launch
         statements.push(op);
       }
-      const last = ops.filter((op) => op.k === "d").pop();
       // What the page can still learn of the answers; the rest is settled at the next launch.
       if (statements.length) {
         this.tag(statements);
