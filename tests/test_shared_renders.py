@@ -27,8 +27,9 @@ def test_all_formats_render_each_launch_once_and_match_separate_builds(flagship_
     monkeypatch.setattr(player, "_launch_documents", counting)
     together = build_formats(flagship_dir, "all", tmp_path / "together")
 
-    # html (standalone scripts), scorm12 + scorm2004 + tincan (one course launch, LMS scripts), cmi5 (per module).
-    assert len(rendered) == len(set(rendered)) == 3
+    # Five formats carry the player: html (standalone), scorm12 and scorm2004 (one course launch, the same
+    # SCORM scripts: rendered once), tincan (xAPI scripts) and cmi5 (one launch per module).
+    assert len(rendered) == len(set(rendered)) == 4
     assert len(together) == len(alone) == 7
     for path in together:
         if path.is_dir():

@@ -84,7 +84,7 @@ def test_every_question_type_marks_wrong_and_right_answers(page: Page, page_erro
 
 
 def test_inputs_are_checked_before_they_count(page: Page, mini_site: Path) -> None:
-    """An empty or non-numeric answer is refused with a message and records nothing; "5,0" counts as 5."""
+    """An empty, non-numeric or ambiguous answer is refused with a message and records nothing; "5.0" counts as 5."""
     open_player(page, (mini_site / "index.html").as_uri())
     finish_basics(page)
     page.click("[data-go='practice-quiz']")
@@ -92,10 +92,14 @@ def test_inputs_are_checked_before_they_count(page: Page, mini_site: Path) -> No
     assert page.inner_text("#q-mini-matching [data-error]") == "Choose a match for every item."
     page.fill("#f-mini-numeric", "five")
     page.click("#q-mini-numeric [data-check]")
-    assert page.inner_text("#q-mini-numeric [data-error]") == "Type a number, for example 12 or 3.5."
+    assert page.inner_text("#q-mini-numeric [data-error]") == "Type the number in years, for example 12,500 or 3.5."
     layout = StateLayout.from_layout(launch_layouts(load_course(MINI), "course")[0])
     assert decode_state(layout, page.evaluate("cmaPlayer.snapshot().state")).assessments[1].attempt == 0
+    # English: a comma groups thousands, so "5,0" could be 5 or a slip; it is explained, never marked wrong.
     page.fill("#f-mini-numeric", " 5,0 ")
+    page.click("#q-mini-numeric [data-check]")
+    assert "could be read two ways" in page.inner_text("#q-mini-numeric [data-error]")
+    page.fill("#f-mini-numeric", " 5.0 ")
     page.click("#q-mini-numeric [data-check]")
     assert page.inner_text("#q-mini-numeric [data-result]").startswith("Correct.")
     assert not page.locator("#q-mini-numeric [data-error]").is_visible()

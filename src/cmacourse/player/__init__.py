@@ -18,8 +18,8 @@ from .pages import render_launch
 from .rendering import MarkdownRenderer, asset_path
 from .state import StateLayout, worst_case_length
 
-__all__ = ["DATA_SCRIPT", "Launch", "LaunchLayout", "player_files", "render_player", "runtimes", "shared_renders",
-           "worst_case_state_size"]
+__all__ = ["DATA_SCRIPT", "XAPI_DATA_SCRIPT", "Launch", "LaunchLayout", "player_files", "render_player", "runtimes",
+           "shared_renders", "worst_case_state_size"]
 
 #: Package path of the course data script (``window.cmaCourse``).
 DATA_SCRIPT = "player/course.js"
@@ -29,6 +29,22 @@ ADAPTER_SCRIPT = "player/lms.js"
 STANDALONE_SCRIPT = "player/standalone.js"
 #: The player's own scripts, in the order they load after the data and the adapter.
 PLAYER_SCRIPTS = ("player/numbers.js", "player/state.js", "player/questions.js", "player/player.js")
+#: Package path of the xAPI activity data (``window.cmaXapiActivities``), which the xAPI exporters write.
+XAPI_DATA_SCRIPT = "player/xapi-activities.js"
+#: The runtime core an adapter builds on, loaded just before it: package data in ``runtime/<core>/``
+#: (outside the adapters' folder, so that no core is taken for an adapter), written as ``player/<name>``.
+RUNTIME_CORES: dict[str, tuple[str, ...]] = {
+    "scorm12": ("scorm/scorm-api.js",),
+    "scorm2004": ("scorm/scorm-api.js",),
+    "cmi5": ("xapi/xapi-queue.js", "xapi/xapi.js"),
+    "tincan": ("xapi/xapi-queue.js", "xapi/xapi.js"),
+}
+#: Course data a runtime reads, written by its exporters, loaded before its core.
+RUNTIME_DATA: dict[str, tuple[str, ...]] = {"cmi5": (XAPI_DATA_SCRIPT,), "tincan": (XAPI_DATA_SCRIPT,)}
+
+
+def _core_path(core: str) -> str:
+    return "player/" + core.rsplit("/", 1)[-1]
 
 _T = TypeVar("_T")
 
@@ -89,15 +105,18 @@ def player_files(runtime: str) -> Iterator[tuple[str, bytes]]:
     for entry in sorted((root / "static").iterdir(), key=lambda e: e.name):
         if entry.is_file() and entry.name.endswith((".js", ".css")):
             yield f"player/{entry.name}", entry.read_bytes()
+    for core in RUNTIME_CORES.get(runtime, ()):
+        yield _core_path(core), (root / "runtime" / core).read_bytes()
     yield ADAPTER_SCRIPT, adapter.read_bytes()
     if runtime != "standalone":
         yield STANDALONE_SCRIPT, (root / "runtime" / "standalone.js").read_bytes()
 
 
 def launch_scripts(runtime: str) -> tuple[str, ...]:
-    """The scripts a launch document loads, in order: data, adapters, then the player."""
+    """The scripts a launch document loads, in order: data, the fallback adapter, the core, the adapter, the player."""
     fallback = () if runtime == "standalone" else (STANDALONE_SCRIPT,)
-    return (DATA_SCRIPT, *fallback, ADAPTER_SCRIPT, *PLAYER_SCRIPTS)
+    cores = tuple(map(_core_path, RUNTIME_CORES.get(runtime, ())))
+    return (DATA_SCRIPT, *fallback, *RUNTIME_DATA.get(runtime, ()), *cores, ADAPTER_SCRIPT, *PLAYER_SCRIPTS)
 
 
 def render_player(course: Course, writer: PackageWriter, *, runtime: str, scope: Scope = "course") -> tuple[Launch, ...]:
