@@ -39,13 +39,10 @@ def options_for(names: list[str], options: dict[str, str]) -> dict[str, dict[str
     Raises:
         UsageError: an option no selected format takes.
     """
-    declared = {name: [o.key for o in declaration(name).options] for name in names}
-    if len(names) == 1:
-        given = {names[0]: options}
-    else:
-        given = _spread(declared, options)
+    declared = {name: declaration(name).options for name in names}
+    given = {names[0]: options} if len(names) == 1 else _spread({n: [o.key for o in d] for n, d in declared.items()}, options)
     for name, chosen in given.items():
-        check_options(name, declaration(name).options, chosen)
+        check_options(name, declared[name], chosen)
     return given
 
 
