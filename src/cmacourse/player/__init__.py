@@ -28,7 +28,8 @@ ADAPTER_SCRIPT = "player/lms.js"
 #: Package path of the standalone adapter, which other adapters may fall back on (``window.cmaStandalone``).
 STANDALONE_SCRIPT = "player/standalone.js"
 #: The player's own scripts, in the order they load after the data and the adapter.
-PLAYER_SCRIPTS = ("player/numbers.js", "player/state.js", "player/questions.js", "player/player.js")
+PLAYER_SCRIPTS = ("player/numbers.js", "player/state.js", "player/questions.js", "player/rules.js", "player/navigation.js",
+                  "player/player.js")
 #: Package path of the xAPI activity data (``window.cmaXapiActivities``), which the xAPI exporters write.
 XAPI_DATA_SCRIPT = "player/xapi-activities.js"
 #: The runtime core an adapter builds on, loaded just before it: package data in ``runtime/<core>/``
