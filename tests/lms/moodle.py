@@ -12,6 +12,7 @@ import json
 import os
 import re
 import secrets
+import signal
 import socket
 import subprocess
 import time
@@ -29,6 +30,9 @@ SETUP_HINT = "run `bash scripts/setup-moodle.sh` (or scripts/test-lms.sh) from t
 LOOPBACK = "127.0.0.1"
 #: The password of every learner the tests create.
 LEARNER_PASSWORD = "Learner-pass-1"  # noqa: S105 (a throw-away test site on 127.0.0.1)
+#: PHP settings of the web server on top of .moodle/php/moodle.ini: compiled code shared by its workers
+#: in memory (the CLI scripts keep it in files), and every PHP message of every request logged.
+WEB_SERVER_SETTINGS = ("-d", "opcache.file_cache_only=0", "-d", "opcache.memory_consumption=256", "-d", "log_errors=1")
 #: A PHP message as PHP's own handler writes it to a page or a log: the web server's tell-tale.
 PHP_MESSAGE = re.compile(r"PHP (Warning|Notice|Deprecated|Fatal error|Parse error)|Debugging: |Warning</b>:|Notice</b>:|Deprecated</b>:")
 
@@ -105,9 +109,11 @@ class Moodle:
         self.wwwroot = f"http://{LOOPBACK}:{port}"
         self.web_log.write_text("")
         env = {**self.environment(), "PHP_CLI_SERVER_WORKERS": str(workers)}
-        server = subprocess.Popen(
-            ["php", "-d", "opcache.file_cache_only=0", "-d", "opcache.memory_consumption=256", "-d", "log_errors=1", "-d", f"error_log={self.web_log}", "-S", f"{LOOPBACK}:{port}", "-t", str(self.code)],
-            env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        # In a session of its own: its worker processes outlive a signal to the server alone.
+        server = subprocess.Popen(["php", *WEB_SERVER_SETTINGS, "-d", f"error_log={self.web_log}",
+                                   "-S", f"{LOOPBACK}:{port}", "-t", str(self.code)],
+                                  env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                  start_new_session=True)
         try:
             deadline = time.monotonic() + 20
             while True:
@@ -120,7 +126,7 @@ class Moodle:
                     time.sleep(0.1)
             yield self.wwwroot
         finally:
-            server.terminate()
+            os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=20)
             self.wwwroot = ""
 
