@@ -21,6 +21,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from ralph_lrs import free_port
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 STATE = REPO_ROOT / ".moodle"
 CODE = STATE / "moodle"
@@ -39,13 +41,6 @@ PHP_MESSAGE = re.compile(r"PHP (Warning|Notice|Deprecated|Fatal error|Parse erro
 
 class MoodleProblem(AssertionError):
     """Moodle said something is wrong: a PHP message, a debugging message, an exception or a stop."""
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that is free right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((LOOPBACK, 0))
-        return int(sock.getsockname()[1])
 
 
 class Moodle:
