@@ -6,13 +6,15 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cmacourse import load_course
 from cmacourse.cli import main
 from cmacourse.markdown import raw_html, references
 from cmacourse.player.rendering import MarkdownRenderer
 
-from coursebuilder import MINIMAL, edit, found, with_files
+from coursebuilder import MINIMAL, edit, found, position, with_files
 
 SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>\n'
 
@@ -97,3 +99,25 @@ def test_rendering_escapes_the_raw_html_validation_warns_about(text: str) -> Non
     assert list(raw_html(text))
     html = str(MarkdownRenderer(()).block(text))
     assert "<b>" not in html and "<script" not in html and "<img" not in html and "&lt;" in html
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="[]()!<>`*_\n -#|:>abc/.%2e\\\"'", max_size=200))
+def test_any_text_is_read_without_error_and_located_inside_itself(text: str) -> None:
+    """Whatever the punctuation, reading a text never fails, and every image, link and tag is located where it opens."""
+    refs = references(text, "m1/page.md")
+    lines = text.split("\n")
+    for item, opening in [*((i, "![") for i in refs.images), *((k, "[") for k in refs.links), *((t, "<") for t in raw_html(text))]:
+        assert 1 <= item.line <= len(lines)
+        assert lines[item.line - 1][item.column - 1:].startswith(opening), (item, opening)
+    MarkdownRenderer(()).block(text, "m1/page.md")
+
+
+def test_pasted_html_is_a_warning_that_strict_makes_fail(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``validate`` passes a page with ``<b>`` but warns, naming the Markdown to use; ``--strict`` fails on it."""
+    files = edit(MINIMAL, "m2/lesson.md", "checks every dose.", "checks <b>every</b> dose.")
+    course_dir = tmp_path / "course_content"
+    assert found(tmp_path, files) == [("warning", "markdown.raw-html", "m2/lesson.md", *position(files, "m2/lesson.md", "<b>"), "/blocks/0")]
+    assert main(["validate", str(course_dir)]) == 0
+    assert "hint: write **bold** in Markdown" in capsys.readouterr().out
+    assert main(["validate", "--strict", str(course_dir)]) == 1

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 import pytest
 from lxml import etree
+from xmlschemas import assert_valid, compile_schema
 
+from cmacourse import load_course
+from cmacourse.exporters import export, imscc, scorm12
 from cmacourse.media import name_problem, svg_problems, type_problem
 
-from coursebuilder import MINIMAL, found, with_files
+from coursebuilder import MINIMAL, found, with_files, write_course
 
 SVG_NS = 'xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"'
 FLAGSHIP_MEDIA = Path(__file__).parent.parent / "course_content" / "media"
@@ -108,3 +112,25 @@ def test_a_refused_media_file_is_reported_at_every_use(tmp_path: Path) -> None:
     files = with_files(MINIMAL, media__pic_svg=None, **{"media__pic.svg": _svg("\n<script>alert(1)</script>").decode()})
     problems = [(p[1], p[3]) for p in found(tmp_path, files)]
     assert problems == [("media.active-content", 8), ("media.active-content", 11)]
+
+
+def test_spaced_and_accented_names_pass_the_manifest_schemas(tmp_path: Path, spec_dir: Path) -> None:
+    """Media named ``my pic.svg`` and ``café.svg`` are listed in manifests the official XSDs accept, SCORM's and the cartridge's."""
+    page = str(MINIMAL["m1/intro.md"]) + "\n![Space](<../media/my pic.svg>) ![Accent](../media/café.svg)\n"
+    svg = MINIMAL["media/pic.svg"]
+    files = with_files(MINIMAL, **{"m1__intro.md": page, "media__my pic.svg": svg, "media__café.svg": svg})
+    course = load_course(write_course(tmp_path / "course_content", files))
+    scorm = compile_schema({scorm12.NS[None]: spec_dir / "scorm12" / "imscp_rootv1p1p2.xsd",
+                            scorm12.NS["adlcp"]: spec_dir / "scorm12" / "adlcp_rootv1p2.xsd"},
+                           {"ims_xml.xsd": spec_dir / "scorm2004-4th" / "xml.xsd"})
+    cc = spec_dir / "imscc11"
+    cartridge = compile_schema({imscc.CP_NS: cc / "ccv1p1_imscp_v1p2_v1p0.xsd", imscc.LOM_NS: cc / "ccv1p1_lommanifest_v1p0.xsd",
+                                "http://ltsc.ieee.org/xsd/imsccv1p1/LOM/resource": cc / "ccv1p1_lomresource_v1p0.xsd"},
+                               {"xml.xsd": cc / "xml.xsd"})
+    for fmt, schema in (("scorm12", scorm), ("imscc", cartridge)):
+        with zipfile.ZipFile(export(course, fmt, tmp_path / "out")) as package:
+            manifest = package.read("imsmanifest.xml")
+            assert_valid(schema, manifest)
+            listed = {f.get("href") for f in etree.fromstring(manifest).iter("{*}file")}
+            assert {name for name in listed if "pic" in name or "caf" in name} <= set(package.namelist())
+            assert any(name.endswith("media/my pic.svg") for name in listed), fmt

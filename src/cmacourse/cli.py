@@ -37,6 +37,8 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("path", nargs="?", default=DEFAULT_PATH, help=f"the course folder (default: {DEFAULT_PATH})")
     validate.add_argument("--json", action="store_true", help="print problems as one JSON document, for editors and CI")
     validate.add_argument("--strict", action="store_true", help="fail on warnings too")
+    validate.add_argument("--lang", metavar="TAG", default=None,
+                          help="check the course's translation into this language (kept in PATH/locales/TAG/) instead")
     validate.set_defaults(handler=_validate)
 
     build = commands.add_parser("build", help="export a course as a package for an LMS")
@@ -45,6 +47,9 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--out", "-o", required=True, type=_folder, metavar="DIR", help="the folder to write packages into")
     build.add_argument("--option", "-O", action="append", default=[], metavar="KEY=VALUE",
                        help="a format option, e.g. -O sco=module (repeatable; 'cmacourse formats' lists each format's options)")
+    build.add_argument("--lang", metavar="TAG", default=None,
+                       help="build in this language from its translation in PATH/locales/TAG/, or 'all' for every language;"
+                            " packages go into DIR/TAG/")
     build.set_defaults(handler=_build)
 
     preview = commands.add_parser("preview", help="serve the course on 127.0.0.1 and rebuild it when a file changes")
@@ -53,6 +58,18 @@ def build_parser() -> argparse.ArgumentParser:
                          help="the port to listen on (default: 8000; a taken port gives the next free one; 0 picks any)")
     preview.add_argument("--no-browser", action="store_true", help="do not open a browser")
     preview.set_defaults(handler=_preview)
+
+    translate = commands.add_parser("translate", help="export a course's text for translators (XLIFF 1.2) and import their work")
+    steps = translate.add_subparsers(dest="step", metavar="STEP", required=True)
+    export = steps.add_parser("export", help="write one XLIFF file with every translatable string of the course")
+    export.add_argument("path", nargs="?", default=DEFAULT_PATH, help=f"the course folder (default: {DEFAULT_PATH})")
+    export.add_argument("--lang", required=True, metavar="TAG", help="the language to translate into, as a BCP 47 tag such as es")
+    export.add_argument("--out", "-o", required=True, type=_folder, metavar="DIR", help="the folder to write the XLIFF file into")
+    export.set_defaults(handler=_translate_export)
+    import_ = steps.add_parser("import", help="check a translated XLIFF file and keep it in the course's locales/ folder")
+    import_.add_argument("file", help="the translated XLIFF file")
+    import_.add_argument("path", nargs="?", default=DEFAULT_PATH, help=f"the course folder (default: {DEFAULT_PATH})")
+    import_.set_defaults(handler=_translate_import)
 
     formats = commands.add_parser("formats", help="list the export formats installed, with their -O options")
     formats.set_defaults(handler=_formats)
@@ -166,7 +183,12 @@ def _validate(args: argparse.Namespace) -> int:
 
     from .loading import read_course
 
-    report = read_course(args.path)
+    if args.lang:
+        from .translation.overlay import validate_translation
+
+        report = validate_translation(args.path, args.lang)
+    else:
+        report = read_course(args.path)
     failed = bool(report.errors) or (args.strict and bool(report.warnings))
     problems = _typed(report.problems, args)
     if args.json:
@@ -179,7 +201,8 @@ def _validate(args: argparse.Namespace) -> int:
         assert course is not None
         questions = sum(1 for _ in course.questions())
         pages = sum(len(m.pages) for m in course.modules)
-        print(f"{args.path}: valid: {len(course.modules)} modules, {pages} pages, {questions} questions", file=sys.stderr)
+        language = f" in {args.lang}" if args.lang else ""
+        print(f"{args.path}: valid{language}: {len(course.modules)} modules, {pages} pages, {questions} questions", file=sys.stderr)
     return 1 if failed else 0
 
 
@@ -197,10 +220,42 @@ def _build(args: argparse.Namespace) -> int:
     logger = logging.getLogger("cmacourse")
     logger.addHandler(notes)
     try:
-        for path in build_formats(args.path, args.format, args.out, args.option):
+        if args.lang:
+            from .translation.building import build_languages
+
+            paths = build_languages(args.path, args.lang, args.format, args.out, args.option)
+        else:
+            paths = build_formats(args.path, args.format, args.out, args.option)
+        for path in paths:
             print(shown_path(path))
     finally:
         logger.removeHandler(notes)
+    return 0
+
+
+def _translate_export(args: argparse.Namespace) -> int:
+    from .hints import shown_path
+    from .translation.workflow import export_translation
+
+    summary = export_translation(args.path, args.lang, args.out)
+    print(shown_path(summary.path))
+    print(f"{summary.translated} translated, {summary.changed} changed since translated, {summary.new} new", file=sys.stderr)
+    return 0
+
+
+def _translate_import(args: argparse.Namespace) -> int:
+    from .errors import InvalidCourseError
+    from .hints import shown_path
+    from .translation.workflow import import_translation
+
+    try:
+        summary = import_translation(args.file, args.path)
+    except InvalidCourseError as exc:
+        # The problems are in the translation file, named as it was typed, not in the course folder.
+        _print_problems(exc.problems)
+        return 1
+    print(shown_path(summary.path))
+    print(f"{summary.units} units in {summary.language}", file=sys.stderr)
     return 0
 
 

@@ -16,7 +16,7 @@ from . import media
 from .coursefiles import MAX_MEDIA_BYTES, CourseFolder, NotRegularError, OutsideCourseError, TooLargeError, megabytes
 from .errors import Location, Problem, Severity
 from .hints import did_you_mean
-from .markdown import GLOSSARY_SCHEME, MAX_MARKDOWN_CHARS, course_texts, html_alternative, raw_html, references
+from .markdown import GLOSSARY_SCHEME, MAX_MARKDOWN_CHARS, RawHtml, course_texts, raw_html, references
 from .model import Course
 from .sourcemap import SourceRef
 
@@ -146,3 +146,35 @@ def _case_collisions(uses: dict[str, list[_Use]]) -> Iterable[Problem]:
         for name in names:
             yield _problem("media.case-collision", f"the media files {listed} differ only in case; they collide when a package "
                            "is unzipped on Windows or macOS", uses[name][0], hint="rename one of them, or use one file")
+
+
+#: What to write instead of an HTML element, by element name; the fallback names Markdown and the blocks.
+HTML_ALTERNATIVES: dict[str, str] = {
+    **dict.fromkeys(("b", "strong"), "write **bold** in Markdown"),
+    **dict.fromkeys(("i", "em"), "write *emphasis* in Markdown"),
+    "br": "end the line with a backslash (\\) for a line break, or leave a blank line for a new paragraph",
+    "p": "leave a blank line between paragraphs",
+    "a": "write a link as [text](https://example.org)",
+    "img": "write ![what it shows](../media/file.png), or use an image or figure block",
+    "table": "use a table block (```table) or a Markdown table",
+    **dict.fromkeys(("ul", "ol", "li"), "write a Markdown list (- item, or 1. item), or use a list block"),
+    **dict.fromkeys(("h1", "h2", "h3", "h4", "h5", "h6"), "write a heading as ## Heading"),
+    "code": "write `code` between backticks",
+    "pre": "indent the text by four spaces, or fence it with ```",
+    "hr": "write a line of ---, with a blank line above it",
+    "blockquote": "start the lines with >",
+    "audio": "use an audio block (```audio) with a transcript",
+    "video": "use a video block (```video) with a transcript",
+    "figure": "use a figure block (```figure)",
+    "aside": "use a callout block (```callout)",
+    "div": "use a callout block (```callout) for a boxed note, or plain Markdown",
+    **dict.fromkeys(("script", "style", "iframe", "object", "embed", "form", "input", "button"),
+                    "scripts, styles, forms and embedded pages never run in a course: remove it"),
+    "": "an HTML comment shows as text too: remove it, or keep notes in a YAML comment (# ...)",
+}
+
+
+def html_alternative(tag: RawHtml) -> str:
+    """A hint naming the Markdown or content block that does what an HTML tag was meant to do."""
+    return HTML_ALTERNATIVES.get(tag.name, "learners see HTML as literal text: write Markdown, or use a content block "
+                                           "(callout, image, figure, table, list, audio, video)")

@@ -310,36 +310,3 @@ def _feedback(question: object) -> tuple[str, ...]:
     feedback = getattr(question, "feedback", None)
     texts = (getattr(feedback, "correct", None), getattr(feedback, "incorrect", None))
     return tuple(t for t in texts if isinstance(t, str) and t)
-
-
-#: What to write instead of an HTML element, by element name; the fallback names Markdown and the blocks.
-HTML_ALTERNATIVES: dict[str, str] = {
-    **dict.fromkeys(("b", "strong"), "write **bold** in Markdown"),
-    **dict.fromkeys(("i", "em"), "write *emphasis* in Markdown"),
-    "br": "end the line with a backslash (\\) for a line break, or leave a blank line for a new paragraph",
-    "p": "leave a blank line between paragraphs",
-    "a": "write a link as [text](https://example.org)",
-    "img": "write ![what it shows](../media/file.png), or use an image or figure block",
-    "table": "use a table block (```table) or a Markdown table",
-    **dict.fromkeys(("ul", "ol", "li"), "write a Markdown list (- item, or 1. item), or use a list block"),
-    **dict.fromkeys(("h1", "h2", "h3", "h4", "h5", "h6"), "write a heading as ## Heading"),
-    "code": "write `code` between backticks",
-    "pre": "indent the text by four spaces, or fence it with ```",
-    "hr": "write a line of ---, with a blank line above it",
-    "blockquote": "start the lines with >",
-    "audio": "use an audio block (```audio) with a transcript",
-    "video": "use a video block (```video) with a transcript",
-    "figure": "use a figure block (```figure)",
-    "aside": "use a callout block (```callout)",
-    "div": "use a callout block (```callout) for a boxed note, or plain Markdown",
-    **dict.fromkeys(("script", "style", "iframe", "object", "embed", "form", "input", "button"),
-                    "scripts, styles, forms and embedded pages never run in a course: remove it"),
-    "": "an HTML comment shows as text too: remove it, or keep notes in a YAML comment (# ...)",
-}
-
-
-def html_alternative(tag: RawHtml) -> str:
-    """A hint naming the Markdown or content block that does what an HTML tag was meant to do."""
-    return HTML_ALTERNATIVES.get(tag.name, "learners see HTML as literal text: write Markdown, or use a content block "
-                                           "(callout, image, figure, table, list, audio, video)")
-

@@ -66,6 +66,18 @@ PROBLEM_CODES: Mapping[str, tuple[Severity, str]] = MappingProxyType({
     "media.active-content": ("error", "an SVG with script, event handlers, script URLs, external references or embedded pages"),
     # Accessibility
     "a11y.missing-alt": ("error", "an image without alt text"),
+    # Translations (``translate import`` and ``validate --lang``), located in the XLIFF file
+    "translation.syntax": ("error", "a translation file that is not well-formed XML or not XLIFF 1.2"),
+    "translation.language": ("error", "a translation file with no target language, or the course's own language"),
+    "translation.duplicate-unit": ("error", "a unit that is in the translation file more than once"),
+    "translation.unknown-unit": ("error", "a unit the course does not have (removed or renamed since the export)"),
+    "translation.missing-unit": ("error", "a unit of the course that the translation file does not have"),
+    "translation.untranslated": ("error", "a unit with no translation, or one marked as still to translate"),
+    "translation.stale-source": ("error", "a unit whose source is no longer the course's text: the course changed since the export"),
+    "translation.placeholder-lost": ("error", "a translation that dropped a tag of its source (Markdown markup, a glossary link)"),
+    "translation.placeholder-altered": ("error", "a translation that changed, repeated, added or misordered a tag of its source"),
+    "translation.markup": ("error", "a translation holding XLIFF markup its source does not have"),
+    "translation.too-long": ("error", "a translation longer than its field allows"),
 })
 
 

@@ -131,9 +131,10 @@ class Question:
         return {"maxLength": OPEN_ANSWER_LENGTH}
 
     @property
-    def shuffled(self) -> bool:
-        """Whether learners see the answers in an order of their own (each attempt's seed decides it)."""
-        return False
+    def shuffled(self) -> bool | None:
+        """Whether learners see the answers in an order of their own (each attempt's seed decides it);
+        None for a type whose answers have no order to shuffle."""
+        return None
 
 
 def player_question(question: Question) -> Question:
@@ -218,7 +219,7 @@ class SingleChoice(Question):
         return (self.prompt, *(text for o in self.options for text in (o.text, o.feedback)))
 
     @property
-    def shuffled(self) -> bool:
+    def shuffled(self) -> bool | None:
         return self.shuffle
 
     def check(self) -> Iterator[Finding]:
@@ -303,7 +304,7 @@ class Matching(Question):
                    feedback=Feedback.from_raw(raw.get("feedback")), shuffle=raw.get("shuffle", True))
 
     @property
-    def shuffled(self) -> bool:
+    def shuffled(self) -> bool | None:
         return self.shuffle
 
     @property

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 
 from .contentchecks import content_problems
 from .errors import Location, Problem, Severity
-from .jsonschemas import did_you_mean, not_finite_message
+from .jsonschemas import did_you_mean
 from .model import Course, Module
 from .questions import not_finite
 from .sourcemap import SourceRef

@@ -16,6 +16,7 @@ import pytest
 
 from ralph_lrs import RalphLRS, free_port
 from static_http import StaticServerFactory, base_url, start_static_server
+from xapi_checks import RalphModels
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -188,3 +189,12 @@ def lrs(lrs_server: RalphLRS) -> Iterator[RalphLRS]:
     lrs_server.ensure_running()
     yield lrs_server
     lrs_server.ensure_running()
+
+
+@pytest.fixture(scope="session")
+def ralph_models() -> Iterator[RalphModels]:
+    """Ralph's xAPI models (``ralph.models.xapi``), checking statements in Ralph's own interpreter."""
+    require(LRS_PYTHON.is_file(), f"Ralph's virtualenv {LRS_PYTHON.parents[1]} is missing")
+    checker = RalphModels(LRS_PYTHON)
+    yield checker
+    checker.close()

@@ -84,7 +84,7 @@ def test_every_question_type_marks_wrong_and_right_answers(page: Page, page_erro
 
 
 def test_inputs_are_checked_before_they_count(page: Page, mini_site: Path) -> None:
-    """An empty or non-numeric answer is refused with a message and records nothing; "5,0" counts as 5."""
+    """An empty, non-numeric or ambiguous answer is refused with a message and records nothing; "5.0" counts as 5."""
     open_player(page, (mini_site / "index.html").as_uri())
     finish_basics(page)
     page.click("[data-go='practice-quiz']")
@@ -92,22 +92,27 @@ def test_inputs_are_checked_before_they_count(page: Page, mini_site: Path) -> No
     assert page.inner_text("#q-mini-matching [data-error]") == "Choose a match for every item."
     page.fill("#f-mini-numeric", "five")
     page.click("#q-mini-numeric [data-check]")
-    assert page.inner_text("#q-mini-numeric [data-error]") == "Type a number, for example 12 or 3.5."
+    assert page.inner_text("#q-mini-numeric [data-error]") == "Type the number in years, for example 12,500 or 3.5."
     layout = StateLayout.from_layout(launch_layouts(load_course(MINI), "course")[0])
     assert decode_state(layout, page.evaluate("cmaPlayer.snapshot().state")).assessments[1].attempt == 0
+    # English: a comma groups thousands, so "5,0" could be 5 or a slip; it is explained, never marked wrong.
     page.fill("#f-mini-numeric", " 5,0 ")
+    page.click("#q-mini-numeric [data-check]")
+    assert "could be read two ways" in page.inner_text("#q-mini-numeric [data-error]")
+    page.fill("#f-mini-numeric", " 5.0 ")
     page.click("#q-mini-numeric [data-check]")
     assert page.inner_text("#q-mini-numeric [data-result]").startswith("Correct.")
     assert not page.locator("#q-mini-numeric [data-error]").is_visible()
 
 
 def test_locks_and_the_retry_limit(page: Page, mini_site: Path) -> None:
-    """Module 2 stays locked until module 1 is complete; two failed attempts leave no retry and keep the exam locked."""
+    """Module 2 stays locked until module 1 is complete; two failed attempts leave no retry, keep the exam locked and fail the launch."""
     open_player(page, (mini_site / "index.html").as_uri())
     assert page.get_attribute("[data-go='practice-page']", "aria-disabled") == "true"
     page.click("#menu [data-go='practice-page']", force=True)  # aria-disabled, but a learner can still click it
     assert screen(page) == "home"
-    assert page.inner_text("[data-lock-note]") == "\u201cPractice page\u201d opens when you complete \u201cModule 1: Basics\u201d."
+    assert page.inner_text("[data-locked-note]") == "\u201cPractice page\u201d opens when you complete \u201cModule 1: Basics\u201d."
+    assert page.evaluate("document.querySelector(\"#menu [data-go='practice-page']\").parentNode.contains(document.querySelector('[data-locked-note]'))")
     assert page.inner_text("#menu [data-module-status='practice']") == "Locked until you complete Module 1: Basics."
     finish_basics(page)
     assert page.get_attribute("[data-go='practice-page']", "aria-disabled") is None
@@ -119,11 +124,12 @@ def test_locks_and_the_retry_limit(page: Page, mini_site: Path) -> None:
         assert page.is_visible("#s-practice-quiz [data-retry]") is (attempt == 1)
         if attempt == 1:
             page.click("#s-practice-quiz [data-retry]")
-    assert page.inner_text("#s-practice-quiz [data-quiz-score]").endswith("You have no attempts left.")
+    assert page.inner_text("#s-practice-quiz [data-quiz-score]").endswith("You did not pass. The pass mark is 100%. You have no attempts left.")
     page.click("#menu [data-go='results']")
-    assert page.inner_text("[data-results-assessment='practice-quiz'] [data-cell='result']") == "Not passed"
+    assert page.inner_text("[data-results-assessment='practice-quiz'] [data-cell='result']") == "Not passed, no attempts left"
     assert page.get_attribute("[data-go='mini-exam']", "aria-disabled") == "true"
-    assert page.evaluate("cmaPlayer.snapshot().status") == {"completed": False, "passed": None}
+    # The module can never be completed now, so neither can the course: it ends as failed, not left open.
+    assert page.evaluate("cmaPlayer.snapshot().status") == {"completed": True, "passed": False}
 
 
 def test_shuffled_exam_keeps_order_and_answers_after_reload(page: Page, mini_site: Path) -> None:

@@ -65,7 +65,7 @@ def course_frame(page: Page) -> Frame:
     """The course's frame once its player is ready."""
     page.wait_for_function("(() => { const d = document.querySelector('[data-course]').contentDocument;"
                            " return Boolean(d && d.documentElement && d.documentElement.classList.contains('player-ready')); })()")
-    frame = page.frame(url=re.compile(r"/course/index\.html$"))
+    frame = page.frame(url=re.compile(r"/course/index\.html(#.*)?$"))
     assert frame is not None
     return frame
 
@@ -114,7 +114,7 @@ def test_rebuilds_on_edit_and_shows_problems(page: Page, preview: Preview, cours
     course_file.write_text(good.replace("id: player-mini", "id: [broken"))
     page.wait_for_function("(() => { const d = document.querySelector('[data-course]').contentDocument;"
                            " return Boolean(d && d.querySelector('[data-problem]')); })()", timeout=10_000)
-    problem = page.frame(url=re.compile(r"/course/index\.html$")).inner_text("[data-problem]")  # type: ignore[union-attr]
+    problem = page.frame(url=re.compile(r"/course/index\.html(#.*)?$")).inner_text("[data-problem]")  # type: ignore[union-attr]
     assert problem.startswith("course.yaml:1:") and "error[syntax.yaml]" in problem
     page.wait_for_selector(".build.has-problems")
     assert "problem" in page.inner_text("[data-build]")

@@ -19,8 +19,10 @@ BRANCHING = Path(__file__).resolve().parents[1] / "courses" / "scorm-branching"
 
 #: Per version: the API object, the scorm-again class and the names of its events.
 VERSIONS: dict[str, dict[str, str]] = {
-    "scorm12": {"api": "API", "cls": "Scorm12API", "init": "LMSInitialize", "term": "LMSFinish", "commit": "LMSCommit"},
-    "scorm2004": {"api": "API_1484_11", "cls": "Scorm2004API", "init": "Initialize", "term": "Terminate", "commit": "Commit"},
+    "scorm12": {"api": "API", "cls": "Scorm12API", "init": "LMSInitialize", "term": "LMSFinish", "commit": "LMSCommit",
+                "set": "LMSSetValue", "error": "LMSGetLastError", "refusals": {"LMSSetValue": "101", "LMSCommit": "101"}},
+    "scorm2004": {"api": "API_1484_11", "cls": "Scorm2004API", "init": "Initialize", "term": "Terminate", "commit": "Commit",
+                  "set": "SetValue", "error": "GetLastError", "refusals": {"SetValue": "351", "Commit": "391"}},
 }
 
 #: The LMS: scorm-again in the top window, the SCO below it in frames (or a popup), as an LMS launches it.
@@ -36,6 +38,23 @@ window.launch = function (version, preload, scoUrl, depth, popup) {
     window.calls[event] = 0;
     api.on(event, function () { window.calls[event] += 1; });
   });
+  // window.failing = "false" or "throw": SetValue and Commit refuse (general failure) or throw, until set back to null.
+  window.failing = null;
+  window.refused = 0;
+  var refusal = null;
+  Object.keys(names.refusals).forEach(function (name) {
+    var real = api[name].bind(api);
+    api[name] = function (a, b) {
+      refusal = null;
+      if (!window.failing) return real(a, b);
+      window.refused += 1;
+      if (window.failing === "throw") throw new Error("the LMS is unavailable");
+      refusal = names.refusals[name];
+      return "false";
+    };
+  });
+  var lastError = api[names.error].bind(api);
+  api[names.error] = function () { return refusal || lastError(); };
   window[names.api] = api;
   window.lms = api;
   var url = depth ? "nest.html?depth=" + depth + "&sco=" + encodeURIComponent(scoUrl) : scoUrl;
@@ -60,6 +79,8 @@ document.body.appendChild(frame);
 #: A hand-written SCO that drives the adapter through the player contract only.
 SCO_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>SCO</title>
 <script>window.logs = [];</script>
+<script src="standalone.js"></script>
+<script src="scorm-api.js"></script>
 <script src="lms.js"></script>
 <script>
 window.adapter = window.cmaTracking({courseId: "demo", courseTitle: "Demo", launchId: "demo", masteryScore: 80,
@@ -107,10 +128,9 @@ def lms_site(tmp_path: Path, static_server: Callable[..., str], peers_node_modul
         (sco / "index.html").write_text(SCO_PAGE, encoding="utf-8")
         runtimes = resources.files("cmacourse.player") / "runtime"
         (sco / "lms.js").write_bytes((runtimes / f"{version}.js").read_bytes())
-        # The player loads the standalone adapter first, as a fallback (window.cmaStandalone).
+        # As in a package: the standalone adapter first, as a fallback (window.cmaStandalone), then the SCORM core.
         (sco / "standalone.js").write_bytes((runtimes / "standalone.js").read_bytes())
-        (sco / "fallback.html").write_text(SCO_PAGE.replace('<script src="lms.js">', '<script src="standalone.js"></script>\n<script src="lms.js">'),
-                                           encoding="utf-8")
+        (sco / "scorm-api.js").write_bytes((runtimes / "scorm" / "scorm-api.js").read_bytes())
         return static_server(tmp_path, mounts={"/peers/": peers_node_modules}) + "lms.html"
 
     return serve
@@ -222,6 +242,93 @@ def test_scorm2004_session_is_recorded_by_the_lms(page: Any, lms_site: Callable[
 
 
 @pytest.mark.parametrize("version", sorted(VERSIONS))
+@pytest.mark.parametrize("failing", ["false", "throw"])
+def test_values_and_commits_an_lms_refuses_for_a_while_reach_it_later(page: Any, lms_site: Callable[[str], str], version: str,
+                                                                      failing: str) -> None:
+    """SetValue and Commit return false (general failure) or throw for a while: the learner's calls return at once and
+    quietly, and once the LMS accepts commits again everything reaches it, in order, before the session ends."""
+    frame = launch(page, lms_site(version), version)
+    drive(frame, "await a.start();")
+    page.evaluate("(mode) => { window.failing = mode; }", failing)
+    took = drive(frame, """
+        const t = performance.now();
+        for (const answer of arg.answers) a.answered(answer);
+        a.scored({raw: 6, min: 0, max: 7, scaled: 6 / 7});
+        a.saveState("v1|p:111|q:a,ac,f");
+        a.status({completed: true, passed: true});
+        a.bookmark("the-whole-pathway");
+        a.commit();
+        return performance.now() - t;
+    """, {"answers": ANSWERS})
+    assert took < 50
+    refused = page.evaluate("() => refused")
+    assert refused >= 2
+    page.wait_for_timeout(1500)  # the adapter tries again meanwhile, and is refused again
+    assert page.evaluate("() => refused") > refused
+    assert not cmi(page).get("suspend_data")
+    page.evaluate("() => { window.failing = null; }")
+    back = page.evaluate("() => performance.now()")
+    page.wait_for_function("() => lms.renderCMIToJSONObject().cmi.suspend_data === 'v1|p:111|q:a,ac,f'", timeout=20000)
+    recovered = (page.evaluate("() => performance.now()") - back) / 1000
+    drive(frame, "a.finish('normal');")
+    data = cmi(page)
+    records = [data["interactions"][str(n)] for n in range(len(ANSWERS))]
+    assert [r["id"] for r in records] == [a["id"] for a in ANSWERS]
+    assert [r["result"] for r in records] == ["correct", "incorrect", "incorrect", "correct", "correct", "correct", "correct"] \
+        if version == "scorm2004" else ["correct", "wrong", "wrong", "correct", "correct", "correct", "correct"]
+    if version == "scorm12":
+        assert (data["core"]["lesson_status"], data["core"]["lesson_location"], data["core"]["exit"]) == ("passed", "the-whole-pathway", "")
+        assert data["core"]["score"]["raw"] == "85.71"
+    else:
+        assert (data["completion_status"], data["success_status"], data["location"], data["exit"]) == (
+            "completed", "passed", "the-whole-pathway", "normal")
+        assert data["score"]["scaled"] == "0.8571"
+    assert calls(page)[VERSIONS[version]["term"]] == 1
+    logs = frame.evaluate("() => window.logs")
+    assert any("kept for the next commit" in m for m in logs) and not any("lost" in m for m in logs)
+    print(f"\n[{version}, LMS {failing}] {refused} refused calls; data in the LMS {recovered:.2f} s after it accepted again")
+
+
+@pytest.mark.parametrize("version", sorted(VERSIONS))
+def test_an_open_answer_is_recorded_with_the_interaction_type_the_build_gives(page: Any, lms_site: Callable[[str], str],
+                                                                              version: str) -> None:
+    """A plugin question played as an open answer arrives with interaction "other": 2004 records it so, 1.2 (which has
+    no "other") as fill-in, with the learner's text and no pattern."""
+    frame = launch(page, lms_site(version), version)
+    typed = {**answer("q-open", "open_answer", ["In my own words"], [], "incorrect", interaction="other"), "pattern": []}
+    drive(frame, "await a.start(); a.answered(arg); a.commit();", typed)
+    record = cmi(page)["interactions"]["0"]
+    if version == "scorm12":
+        assert (record["type"], record["student_response"]) == ("fill-in", "In my own words")
+    else:
+        assert (record["type"], record["learner_response"]) == ("other", "In my own words")
+    assert record["id"] == "q-open" and frame.evaluate("() => window.logs") == []
+
+
+@pytest.mark.parametrize("version", sorted(VERSIONS))
+def test_attempts_used_up_end_the_launch_failed_with_a_normal_exit(page: Any, lms_site: Callable[[str], str], version: str) -> None:
+    """The player's end of a final exam with no attempt left: status completed and not passed, then a normal finish."""
+    frame = launch(page, lms_site(version), version)
+    drive(frame, """
+        await a.start();
+        a.status({completed: false, passed: null});
+        a.scored({raw: 2, min: 0, max: 7, scaled: 2 / 7});
+        a.status({completed: true, passed: false});
+        a.commit();
+        a.finish("normal");
+    """)
+    data = cmi(page)
+    if version == "scorm12":
+        assert (data["core"]["lesson_status"], data["core"]["exit"]) == ("failed", "")
+        assert data["core"]["score"]["raw"] == "28.57"
+    else:
+        assert (data["completion_status"], data["success_status"], data["exit"]) == ("completed", "failed", "normal")
+        assert data["score"]["scaled"] == "0.2857"
+    assert calls(page)[VERSIONS[version]["term"]] == 1
+    assert frame.evaluate("() => window.logs") == []
+
+
+@pytest.mark.parametrize("version", sorted(VERSIONS))
 def test_relaunch_returns_saved_state_and_bookmark(page: Any, lms_site: Callable[[str], str], version: str) -> None:
     """Relaunched with the data the LMS kept, the adapter hands the player its state, bookmark and mode."""
     url = lms_site(version)
@@ -304,8 +411,8 @@ def test_api_search_walks_parents_up_to_the_bound(page: Any, lms_site: Callable[
     url = lms_site(version)
     frame = launch(page, url, version, depth=depth)
     started = drive(frame, "const s = await a.start(); return {connected: a.connected, name: a.name, s};")
-    assert started["connected"] is found
-    assert started["name"] == version
+    assert started["name"] == (version if found else "standalone")
+    assert started["connected"] is (True if found else None)
     assert calls(page)[VERSIONS[version]["init"]] == (1 if found else 0)
 
 
@@ -324,42 +431,31 @@ def test_api_is_found_through_the_opener(page: Any, lms_site: Callable[[str], st
 
 
 @pytest.mark.parametrize("version", sorted(VERSIONS))
-def test_runs_standalone_without_an_lms(page: Any, lms_site: Callable[[str], str], version: str) -> None:
-    """Opened outside any LMS, the adapter starts with no saved state and every call is harmless."""
-    url = lms_site(version)
-    page.goto(url.replace("lms.html", "sco/index.html"))
+def test_falls_back_on_the_standalone_adapter_without_an_lms(page: Any, lms_site: Callable[[str], str], version: str) -> None:
+    """Opened outside any LMS, the adapter hands over to the standalone one, and progress survives a reload."""
+    page.goto(lms_site(version).replace("lms.html", "sco/index.html"))
     page.wait_for_function("() => window.adapter !== undefined")
-    result = page.evaluate("""async () => {
+    first = page.evaluate("""async () => {
         const s = await adapter.start();
-        adapter.bookmark("p1"); adapter.saveState("x"); adapter.status({completed: true, passed: true});
-        adapter.commit(); adapter.finish("normal");
-        return {s, connected: adapter.connected, limit: adapter.stateLimit, logs: window.logs};
+        adapter.saveState("kept"); adapter.bookmark("p3"); adapter.status({completed: true, passed: true});
+        adapter.commit();
+        return {s, name: adapter.name, logs: window.logs};
     }""")
-    assert result["s"]["state"] is None and result["connected"] is False
-    assert result["limit"] == (4096 if version == "scorm12" else 64000)
-    assert any("no SCORM" in line for line in result["logs"])
-
-
-@pytest.mark.parametrize("version", sorted(VERSIONS))
-def test_falls_back_on_the_standalone_adapter_the_player_loads(page: Any, lms_site: Callable[[str], str],
-                                                               version: str) -> None:
-    """With no LMS but window.cmaStandalone present, the adapter hands over to it and progress survives a reload."""
-    url = lms_site(version).replace("lms.html", "sco/fallback.html")
-    page.goto(url)
-    first = page.evaluate("async () => { await adapter.start(); adapter.saveState('kept'); adapter.bookmark('p3');"
-                          " return adapter.name; }")
+    assert first["s"]["state"] is None and first["name"] == "standalone"
+    assert any("no SCORM API" in line for line in first["logs"])
     page.reload()
     page.wait_for_function("() => window.adapter !== undefined")
     started = page.evaluate("async () => adapter.start()")
-    assert first == "standalone"
     assert (started["state"], started["bookmark"]) == ("kept", "p3")
 
 
 def test_runtime_files_are_package_data() -> None:
-    """Both adapters ship inside the cmacourse package, where the player copies them from."""
+    """Both adapters and their core ship inside the cmacourse package, where the player copies them from."""
     for version in VERSIONS:
         source = resources.files("cmacourse.player") / "runtime" / f"{version}.js"
         assert "window.cmaTracking" in source.read_text(encoding="utf-8")
+    core = resources.files("cmacourse.player") / "runtime" / "scorm" / "scorm-api.js"
+    assert "window.cmaScorm" in core.read_text(encoding="utf-8")
 
 
 # ----------------------------------------------------------- the flagship course, built, in the LMS
@@ -637,4 +733,36 @@ def test_exit_button_records_normal_after_completing_and_suspend_mid_course(page
         assert data["core"]["lesson_status"] == "passed"
     else:
         assert (data["completion_status"], data["success_status"]) == ("completed", "passed")
+    assert page_errors == []
+
+
+@pytest.mark.parametrize("version", sorted(VERSIONS))
+def test_flagship_learner_goes_on_while_the_lms_refuses_and_the_data_arrives_later(page: Any, page_errors: list[str],
+                                                                                   version: str,
+                                                                                   flagship_site: Callable[[str], str]) -> None:
+    """SetValue and Commit fail while the learner takes Step 1: nothing stops them or shows an error, and once the
+    LMS accepts commits again the answers, the bookmark and the state reach it."""
+    from cmacourse import load_course
+
+    course = load_course(FLAGSHIP)
+    frame = launch_package(page, flagship_site(version), version)
+    page.evaluate("() => { window.failing = 'false'; }")
+    check = course.modules[0].assessments[0]
+    taken = walk(frame, course, set(), stop_at=course.modules[1].pages[0].id)
+    assert list(taken) == [check.id]
+    state = frame.evaluate("() => cmaPlayer.snapshot().state")
+    held = cmi(page)
+    assert page.evaluate("() => refused") > 0
+    assert held["suspend_data"] != state and "0" not in held["interactions"]
+    shown = frame.evaluate("() => document.body.innerText")
+    assert "error" not in shown.lower() and "could not" not in shown.lower()
+    page.evaluate("() => { window.failing = null; }")
+    page.wait_for_function("(state) => lms.renderCMIToJSONObject().cmi.suspend_data === state", arg=state, timeout=20000)
+    close(page, version)
+    data = cmi(page)
+    records = [data["interactions"][str(n)] for n in range(len(check.questions))]
+    assert [r["id"] for r in records] == [q.id for q in check.questions]
+    location = data["core"]["lesson_location"] if version == "scorm12" else data["location"]
+    assert location == course.modules[1].pages[0].id
+    assert data["suspend_data"] == state
     assert page_errors == []

@@ -399,3 +399,27 @@ def test_tincan_completion_failed_then_passed_with_every_interaction(page: Page,
     assert responses["q-fill"] == "not an answer" and responses["q-true-false"] == "false"
     assert verbs(found).count("completed") == 1
     assert found[-2]["result"]["score"]["scaled"] == 1 and found[verbs(found).index("failed")]["result"]["score"]["scaled"] == 0
+
+
+def test_cmi5_every_question_type_in_the_player(page: Page, make_lms: Callable[[Path], XapiLms], tmp_path: Path,
+                                                lrs: RalphLRS) -> None:
+    """Every question type answered in a cmi5 AU: well-formed responses and one cmi5 session (and, as for every
+    statement the tests send, valid by Ralph's xAPI models)."""
+    root = unpack(EVERY_TYPE, "cmi5", tmp_path)
+    course = load_course(EVERY_TYPE)
+    module = course.modules[0]
+    check = module.assessments[0]
+    lms = make_lms(root)
+    launch = cmi5_launch(lms, module.id)
+    open_player(page, launch.url)
+    walk_to(page, check.id)
+    wrong = {"q-ordering", "q-fill"}
+    for q in check.questions:
+        answer(page, q, q.id not in wrong)
+    page.goto("about:blank")
+    found = au_only(session_statements(lrs, launch.registration))
+    check_cmi5(found, launch, mastery=au(root, module.id)["mastery"])
+    answered = [s for s in found if s["verb"]["id"].endswith("/answered")]
+    assert {s["object"]["definition"]["interactionType"] for s in answered} == {
+        "choice", "true-false", "matching", "sequencing", "fill-in", "numeric"}
+    assert [s["result"]["success"] for s in answered] == [q.id not in wrong for q in check.questions]

@@ -1,16 +1,22 @@
-"""Conformance checks for statements an LRS holds: xAPI 1.0.3 (Data section 2) and the cmi5 session rules.
+"""Conformance checks for statements: xAPI 1.0.3 (Data section 2), the cmi5 session rules, and Ralph's xAPI models.
 
-Ralph validates laxly (tests/peers/README.md), so the tests check what it stored themselves. Each
-function returns the problems it finds, as sentences, so that an assertion shows all of them.
+Ralph's LRS validates laxly (tests/peers/README.md), so the tests check statements themselves: by the
+rules written here, and by Ralph's strict pydantic models (``ralph.models.xapi``), which run in Ralph's
+own virtualenv (``RalphModels``). Each check returns the problems it finds, as sentences, so that an
+assertion shows all of them.
 """
 
 from __future__ import annotations
 
+import json
 import re
+import subprocess
+import threading
 import urllib.parse
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 Statement = Mapping[str, Any]
@@ -212,3 +218,34 @@ def cmi5_session_problems(statements: Sequence[Statement], *, activity_id: str, 
 def all_problems(statements: Iterable[Statement]) -> list[str]:
     """xAPI problems of many statements, each prefixed with its verb and id."""
     return [f"{s.get('verb', {}).get('id')} {s.get('id')}: {p}" for s in statements for p in statement_problems(s)]
+
+
+RALPH_MODELS = Path(__file__).resolve().parents[1] / "peers" / "ralph_models.py"
+
+
+class RalphModels:
+    """tests/peers/ralph_models.py as a long-lived subprocess of Ralph's interpreter: one statement in, its problems out."""
+
+    def __init__(self, python: Path) -> None:
+        self.lock = threading.Lock()
+        self.process = subprocess.Popen([str(python), str(RALPH_MODELS)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                        text=True, encoding="utf-8")
+
+    def problems(self, statement: Statement) -> list[str]:
+        assert self.process.stdin is not None and self.process.stdout is not None
+        with self.lock:
+            self.process.stdin.write(json.dumps(statement) + "\n")
+            self.process.stdin.flush()
+            line = self.process.stdout.readline()
+        if not line:
+            raise RuntimeError("the Ralph model checker ended")
+        return list(json.loads(line))
+
+    def all_problems(self, statements: Iterable[Statement]) -> list[str]:
+        """Ralph's problems with many statements, each prefixed with its verb and id."""
+        return [f"{s.get('verb', {}).get('id')} {s.get('id')}: {p}" for s in statements for p in self.problems(s)]
+
+    def close(self) -> None:
+        if self.process.stdin is not None:
+            self.process.stdin.close()
+        self.process.wait(timeout=10)

@@ -4,7 +4,8 @@ Ralph implements only the Statement API (tests/peers/README.md), so this server 
 of it: it serves an extracted package, hands out one-time auth tokens (cmi5 section 8.2), keeps state
 documents (LMS.LaunchData and the course's own) and learner preferences, and forwards statement
 requests to Ralph with Ralph's credentials once the browser's token checks out. It records every
-request it answers, and can be told to delay statements, lose answers or refuse a verb.
+request it answers, and can be told to delay statements, lose answers or refuse a verb; as the LRS
+front, it injects the faults of its ``faults`` plan (lrs_faults) into any xAPI request.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import attrs
+from lrs_faults import Fault, FaultPlan, statements_of
 from ralph_lrs import RalphLRS
 from static_http import QuietHandler
 
@@ -89,6 +91,8 @@ class XapiLms:
         self.lose_answers = 0
         #: Statements with a verb ending in one of these are refused with 400 and never reach Ralph.
         self.refuse_verbs: set[str] = set()
+        #: What the LRS front answers badly (lrs_faults).
+        self.faults = FaultPlan()
         self.server: http.server.ThreadingHTTPServer | None = None
 
     @property
@@ -183,6 +187,18 @@ class XapiLms:
         with self.lock:
             return [s for s in self.seen if s.path.startswith("/xAPI/")]
 
+    def statement_writes(self) -> list[Seen]:
+        """The browser's POST and PUT requests to the Statement API, whatever their answer."""
+        return [s for s in self.xapi_requests() if s.path.rstrip("/") == "/xAPI/statements" and s.method in ("POST", "PUT")]
+
+    def sent_statements(self) -> list[dict[str, Any]]:
+        """Every statement the browser sent, once each, in the order first sent."""
+        found: dict[str, dict[str, Any]] = {}
+        for request in self.statement_writes():
+            for statement in statements_of(request.body):
+                found.setdefault(statement["id"], statement)
+        return list(found.values())
+
 
 class LmsHandler(QuietHandler):
     """Routes /lms/fetch/, the State and Agent Profile APIs and /xAPI/statements; serves package files otherwise."""
@@ -209,20 +225,56 @@ class LmsHandler(QuietHandler):
         if url.path.startswith("/lms/fetch/") and method == "POST":
             status, answer = self.fetch(url.path.rsplit("/", 1)[1])
         elif url.path.startswith("/xAPI/"):
-            status, answer = self.xapi(method, url.path[len("/xAPI/"):].rstrip("/"), query, body)
+            resource = url.path[len("/xAPI/"):].rstrip("/")
+            fault = self.lms.faults.decide(method, resource, body)
+            if fault is not None:
+                self.faulty(fault, method, resource, query, body)
+                return
+            status, answer = self.xapi(method, resource, query, body)
         elif method == "GET":
             super().do_GET()
             return
         else:
             status, answer = 405, b""
-        with self.lms.lock:
-            self.lms.seen.append(Seen(method, url.path, query, {k.lower(): v for k, v in self.headers.items()}, status, body))
+        self.answer(method, query, body, status, answer)
+
+    def answer(self, method: str, query: Mapping[str, str], body: bytes, status: int, answer: bytes,
+               extra: Mapping[str, str] | None = None) -> None:
+        self.record(method, query, body, status)
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(answer)))
         self.send_header("X-Experience-API-Version", "1.0.3")
+        for name, value in (extra or {}).items():
+            self.send_header(name, value)
         self.end_headers()
         self.wfile.write(answer)
+
+    def record(self, method: str, query: Mapping[str, str], body: bytes, status: int) -> None:
+        """Remember the request; status 0 for a connection closed without an answer."""
+        with self.lms.lock:
+            self.lms.seen.append(Seen(method, urllib.parse.urlsplit(self.path).path, query,
+                                      {k.lower(): v for k, v in self.headers.items()}, status, body))
+
+    def faulty(self, fault: Fault, method: str, resource: str, query: Mapping[str, str], body: bytes) -> None:
+        """Answer as ``fault`` says (lrs_faults)."""
+        time.sleep(fault.delay)
+        if fault.drop == "before":
+            self.record(method, query, body, 0)
+            self.close_connection = True
+            return
+        if fault.prestore:
+            self.forward("POST", {}, json.dumps(statements_of(body)[:1]).encode())
+        if fault.answer is not None:
+            extra = {"Retry-After": str(fault.retry_after)} if fault.retry_after else None
+            self.answer(method, query, body, fault.answer, json.dumps({"error": f"injected: {fault.name}"}).encode(), extra)
+            return
+        status, answer = self.xapi(method, resource, query, body)
+        if fault.drop == "after":
+            self.record(method, query, body, 0)
+            self.close_connection = True
+            return
+        self.answer(method, query, body, status, answer)
 
     def fetch(self, key: str) -> tuple[int, bytes]:
         """cmi5 8.2: the token once, then error 1; always HTTP 200."""
@@ -270,6 +322,15 @@ class LmsHandler(QuietHandler):
             if any(s["verb"]["id"].endswith(tuple(self.lms.refuse_verbs)) for s in (sent if isinstance(sent, list) else [sent])):
                 return 400, b'{"error": "refused by the test LMS"}'
         time.sleep(self.lms.statement_delay)
+        status, answer = self.forward(method, query, body)
+        with self.lms.lock:
+            lose = method in ("POST", "PUT") and status < 300 and self.lms.lose_answers > 0
+            if lose:
+                self.lms.lose_answers -= 1
+        return (502, b'{"error": "answer lost"}') if lose else (status, answer)
+
+    def forward(self, method: str, query: Mapping[str, str], body: bytes) -> tuple[int, bytes]:
+        """A statements request sent on to Ralph with Ralph's credentials; 502 when Ralph is down."""
         path = "/xAPI/statements" + (f"?{urllib.parse.urlencode(query)}" if query else "")
         headers = {"Authorization": self.lms.lrs.auth_header, "Content-Type": "application/json",
                    "X-Experience-API-Version": self.headers.get("X-Experience-API-Version", "")}
@@ -282,8 +343,4 @@ class LmsHandler(QuietHandler):
             return 502, json.dumps({"error": f"LRS unreachable: {exc}"}).encode()
         finally:
             connection.close()
-        with self.lms.lock:
-            lose = method in ("POST", "PUT") and status < 300 and self.lms.lose_answers > 0
-            if lose:
-                self.lms.lose_answers -= 1
-        return (502, b'{"error": "answer lost"}') if lose else (status, answer)
+        return status, answer

@@ -13,6 +13,7 @@ import pytest
 from lxml import etree
 from playwright.sync_api import Browser, Page
 from ralph_lrs import RalphLRS
+from xapi_checks import RalphModels, all_problems
 from xapi_lms import XapiLms
 
 from cmacourse import load_course
@@ -91,10 +92,18 @@ def answer(page: Page, q: Question, right: bool) -> float:
     elif isinstance(q, FillBlank):
         page.fill(f"#f-{q.id}", q.answers[0] if right else "not an answer")
     elif isinstance(q, Numeric):
-        page.fill(f"#f-{q.id}", repr(q.answer) if right else repr(q.answer + q.tolerance + 1000))
+        typed = repr(q.answer) if right else repr(q.answer + q.tolerance + 1000)
+        page.fill(f"#f-{q.id}", typed.replace(".", decimal_mark(page)))
     took = click_timed(page, f"#q-{q.id} [data-check]")
     page.wait_for_selector(f"#q-{q.id}.answered")
     return took
+
+
+def decimal_mark(page: Page) -> str:
+    """The decimal mark of the course's language, as a learner of that language types numbers."""
+    script = ("() => new Intl.NumberFormat(document.documentElement.lang || 'en')"
+              ".formatToParts(1.5).find((p) => p.type === 'decimal').value")
+    return str(page.evaluate(script))
 
 
 def click_timed(page: Page, selector: str) -> float:
@@ -151,9 +160,18 @@ def course_activity(root: Path) -> str:
     return str(etree.parse(str(root / "tincan.xml")).getroot()[0][0].get("id"))
 
 
+def conformance_problems(statements: list[dict[str, Any]], models: RalphModels) -> list[str]:
+    """What Ralph's xAPI models and the xAPI 1.0.3 rules of xapi_checks find wrong with ``statements``."""
+    return models.all_problems(statements) + all_problems(statements)
+
+
 @pytest.fixture
-def make_lms(lrs: RalphLRS) -> Iterator[Callable[[Path], XapiLms]]:
-    """Start test LMSs in front of the session's Ralph; all stopped at the end."""
+def make_lms(lrs: RalphLRS, ralph_models: RalphModels) -> Iterator[Callable[[Path], XapiLms]]:
+    """Start test LMSs in front of the session's Ralph; all stopped at the end.
+
+    At the end, every statement the browser sent to them (stored, refused or lost on the way) is checked
+    against Ralph's xAPI models and the xAPI 1.0.3 rules: a problem fails the test.
+    """
     started: list[XapiLms] = []
 
     def make(root: Path) -> XapiLms:
@@ -164,6 +182,8 @@ def make_lms(lrs: RalphLRS) -> Iterator[Callable[[Path], XapiLms]]:
     yield make
     for lms in started:
         lms.stop()
+    sent = [s for lms in started for s in lms.sent_statements()]
+    assert conformance_problems(sent, ralph_models) == []
 
 
 @pytest.fixture

@@ -15,7 +15,8 @@ from cmacourse.cli import main
 from cmacourse.errors import BuildError, UsageError
 from cmacourse.exporters import export
 from cmacourse.exporters._package import PackageWriter
-from cmacourse.exporters._qti import QTI_NS, number_text
+from cmacourse.exporters._qti import QTI_NS
+from cmacourse.numbers import number_text
 from cmacourse.exporters.imscc import COURSE_FOLDER, ImsccExporter
 from cmacourse.loading import load_course
 from cmacourse.model import Course

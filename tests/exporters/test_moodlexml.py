@@ -204,3 +204,10 @@ def test_options_are_refused_and_the_command_writes_one_file(tmp_path: Path, cap
     bank = etree.fromstring((tmp_path / "imscc-minimal-moodlexml.xml").read_bytes())
     assert [q.get("type") for q in bank] == ["category"]  # a course with no questions: its category only
     assert sorted(p.name for p in tmp_path.iterdir()) == ["imscc-minimal-moodlexml.xml"]
+
+
+def test_answers_shuffle_unless_the_question_keeps_its_order(bank: etree._Element) -> None:
+    """shuffleanswers is true for choice and matching questions, false where the author wrote shuffle: false."""
+    assert question(bank, "q-single").findtext("shuffleanswers") == "true"
+    assert question(bank, "q-multi").findtext("shuffleanswers") == "false"
+    assert question(bank, "q-match").findtext("shuffleanswers") == "true"

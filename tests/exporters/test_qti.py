@@ -11,16 +11,9 @@ import pytest
 from lxml import etree
 
 from cmacourse.exporters._canvas import canvas_quiz
-from cmacourse.exporters._qti import (
-    QTI_NS,
-    QuestionTexts,
-    accepted_numbers,
-    arrangements,
-    cc_assessment,
-    lms_html,
-    number_text,
-    question_name,
-)
+from cmacourse.exporters._lmstext import QuestionTexts, lms_html, question_name
+from cmacourse.exporters._qti import QTI_NS, accepted_numbers, arrangements, cc_assessment
+from cmacourse.numbers import number_text
 from cmacourse.loading import load_course
 from cmacourse.model import Course
 from cmacourse.questions import Assessment, Numeric, Question
@@ -257,7 +250,8 @@ def test_conversions_are_reported_never_silent(course: Course, check: Assessment
     _, cc = cc_assessment(check, "quiz_check-one", texts)
     _, canvas = canvas_quiz(check, "quiz_check-one", texts)
     assert {c.question_id for c in cc} == {"q-number", "q-wide", "q-match", "q-order"}
-    assert {c.question_id for c in canvas} == {"q-blank", "q-order"}
+    # check-one: Canvas shuffles a quiz's answers all or none, and q-multi keeps its written order.
+    assert {c.question_id for c in canvas} == {"check-one", "q-blank", "q-order"}
     assert any("essay" in c.change for c in cc if c.question_id == "q-wide")
     exam = course.final_exam
     assert exam is not None
@@ -351,3 +345,23 @@ def test_number_text_and_question_name() -> None:
     question = Numeric(id="n", prompt="**Bold** words " + "and more words " * 10, answer=1)
     name = question_name(question)
     assert name.startswith("Bold words and more") and name.endswith("…") and len(name) <= 80
+
+
+def test_choices_ask_the_lms_to_shuffle_unless_the_question_keeps_its_order(course: Course, check: Assessment) -> None:
+    """render_choice shuffle="Yes" on choice items whose answers are shuffled; "No" for shuffle: false and true/false."""
+    texts = QuestionTexts(course, check, "base/")
+    for root in (cc_assessment(check, "quiz_check-one", texts)[0], canvas_quiz(check, "quiz_check-one", texts)[0]):
+        shuffle = {i.get("ident"): i.find(".//q:render_choice", NS).get("shuffle")
+                   for i in root.iterfind(".//q:item", NS) if i.find(".//q:render_choice", NS) is not None}
+        assert shuffle["q-single"] == "Yes" and shuffle["q-multi"] == "No" and shuffle["q-true"] == "No"
+        if root.find(".//q:item[@ident='q-order']//q:response_lid[@rcardinality]", NS) is not None:
+            assert shuffle["q-order"] == "No" and shuffle["q-match"] == "Yes"  # the CC profile's multiple-choice stand-ins
+
+
+def test_canvas_shuffles_a_quiz_only_when_every_question_may(course: Course) -> None:
+    """Canvas's quiz-wide shuffle_answers is on for a quiz of shuffled questions, off when one keeps its order."""
+    from cmacourse.exporters._canvas import shuffle_answers
+
+    check, quiz_two = course.modules[0].assessments[0], course.modules[1].assessments[0]
+    assert not shuffle_answers(check) and shuffle_answers(quiz_two)
+    assert not shuffle_answers(attrs.evolve(quiz_two, questions=tuple(q for q in quiz_two.questions if q.shuffled is None)))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import zipfile
 from pathlib import Path
@@ -12,6 +13,7 @@ from lxml import etree
 from cmacourse import BuildError, UsageError, load_course
 from cmacourse.cli import main
 from cmacourse.exporters import export
+from cmacourse.exporters._package import PackageWriter
 from cmacourse.exporters.scorm12 import NS
 from cmacourse.player import launch_layouts
 
@@ -170,7 +172,7 @@ def test_two_builds_are_byte_identical(sco: str, tmp_path: Path) -> None:
 
 
 def test_state_too_large_for_suspend_data_fails_and_leaves_nothing(tmp_path: Path) -> None:
-    """A course whose worst-case state exceeds 4096 characters fails with the size and limit, writing no file."""
+    """Asked for one SCO, a course whose worst-case state exceeds 4096 characters fails with the size and limit, writing no file."""
     course = load_course(COURSES / "scorm-oversize")
     from cmacourse.player import worst_case_state_size
 
@@ -178,9 +180,27 @@ def test_state_too_large_for_suspend_data_fails_and_leaves_nothing(tmp_path: Pat
     assert size > 4096
     out = tmp_path / "out"
     with pytest.raises(BuildError) as caught:
-        export(course, "scorm12", out)
+        export(course, "scorm12", out, sco="course")
     assert f"{size} characters" in str(caught.value) and "4096" in str(caught.value) and "sco=module" in str(caught.value)
     assert not out.exists() or list(out.iterdir()) == []
+
+
+def test_a_course_too_large_for_one_sco_gets_one_per_module_by_default(tmp_path: Path) -> None:
+    """With no option, a course whose state cannot fit one SCO is built with one SCO per module, and says so in one line."""
+    from cmacourse.exporters.scorm12 import Scorm12Exporter
+    from cmacourse.player import worst_case_state_size
+
+    course = load_course(COURSES / "scorm-oversize")
+    exporter = Scorm12Exporter()
+    writer = PackageWriter(first_entry="imsmanifest.xml")
+    exporter.export(course, writer)
+    size = worst_case_state_size(course, "course")
+    assert exporter.notes == [f"{course.id}: one SCO per module (sco=module): one SCO for the whole course could need {size}"
+                              " characters of learner state, and SCORM 1.2 suspend data holds 4096"]
+    assert "modules/" in " ".join(writer.paths()) and worst_case_state_size(course, "module") <= 4096
+    small = Scorm12Exporter()
+    small.export(load_course(COURSES / "scorm-single"), PackageWriter(first_entry="imsmanifest.xml"))
+    assert small.notes == []
 
 
 def test_failed_rebuild_keeps_the_previous_package(tmp_path: Path) -> None:
@@ -212,5 +232,25 @@ def test_command_line_build(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     assert main(["build", str(COURSES / "scorm-branching"), "--format", "scorm12", "--out", str(tmp_path), "-O", "sco=module"]) == 0
     package = tmp_path / "branching-scorm12.zip"
     assert len(find(manifest_of(package), ".//cp:item[@identifierref]")) == 4
-    assert main(["build", str(COURSES / "scorm-oversize"), "--format", "scorm12", "--out", str(tmp_path / "x")]) == 2
+    assert main(["build", str(COURSES / "scorm-oversize"), "--format", "scorm12", "--out", str(tmp_path / "x"), "-O", "sco=course"]) == 2
     assert "4096" in capsys.readouterr().err
+    assert main(["build", str(COURSES / "scorm-oversize"), "--format", "scorm12", "--out", str(tmp_path / "y")]) == 0
+    assert "one SCO per module (sco=module)" in capsys.readouterr().err
+
+
+def test_a_3200_page_course_builds_with_no_option(tmp_path: Path) -> None:
+    """160 modules of 20 pages and 1,600 questions: SCORM 1.2 with default options, one SCO per module, each state in 4096."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("synthetic", Path(__file__).resolve().parents[2] / "benchmarks" / "synthetic.py")
+    synthetic = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(synthetic)
+    source = tmp_path / "course"
+    source.mkdir()
+    assert synthetic.write_course(source, 160, 20, 10) == 1600
+    package = export(load_course(source), "scorm12", tmp_path / "out")
+    assert len(find(manifest_of(package), ".//cp:item[@identifierref]")) == 161
+    with zipfile.ZipFile(package) as archive:
+        data = archive.read("player/course.js").decode()
+    worst = [int(n) for n in re.findall(r'"stateWorstCase":(\d+)', data)]
+    assert len(worst) == 161 and max(worst) <= 4096

@@ -30,3 +30,18 @@ test("refuses what is not a finite number", () => {
   assert.throws(() => numbers.text(NaN), RangeError);
   assert.throws(() => numbers.text(Infinity), RangeError);
 });
+
+test("every reading vector", () => {
+  for (const c of vectors.parse) {
+    const read = numbers.parse(c.typed, {language: c.language || "en", unit: c.unit || null});
+    if (c.value !== undefined) assert.deepStrictEqual(read, {value: c.value}, `parse(${JSON.stringify(c.typed)}, ${c.language})`);
+    else assert.ok(read.error && read.error.includes(c.says), `parse(${JSON.stringify(c.typed)}): ${JSON.stringify(read)}`);
+  }
+});
+
+test("separators come from the language's CLDR data", () => {
+  assert.deepStrictEqual(numbers.separators("en"), {decimal: ".", group: ","});
+  assert.deepStrictEqual(numbers.separators("de"), {decimal: ",", group: "."});
+  assert.deepStrictEqual(numbers.separators("fr"), {decimal: ",", group: " "});
+  assert.deepStrictEqual(numbers.separators("not a language!"), {decimal: ".", group: ","});
+});

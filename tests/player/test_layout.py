@@ -84,7 +84,7 @@ def test_render_player_writes_every_file_a_browser_needs(flagship: Course) -> No
     assert [l.href for l in launches] == ["index.html"]
     paths = set(writer.paths())
     assert {"index.html", "player/course.js", "player/lms.js", "player/player.js", "player/player.css",
-            "player/state.js", "player/questions.js"} <= paths
+            "player/state.js", "player/questions.js", "player/rules.js", "player/navigation.js"} <= paths
     assert "player/standalone.js" not in paths  # the adapter is the standalone one already
     assert {f"assets/{m}" for m in flagship.media_files()} <= paths
     document = lxml.html.document_fromstring(writer.read("index.html"))

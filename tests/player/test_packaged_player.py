@@ -30,6 +30,6 @@ def test_wheel_builds_the_site_from_package_data(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     site = Path(result.stdout.strip())
     assert (site / "index.html").is_file()
-    for name in ("player.js", "questions.js", "state.js", "player.css"):
+    for name in ("player.js", "questions.js", "state.js", "rules.js", "navigation.js", "player.css"):
         assert (site / "player" / name).read_bytes() == (PLAYER / "static" / name).read_bytes()
     assert (site / "player" / "lms.js").read_bytes() == (PLAYER / "runtime" / "standalone.js").read_bytes()

@@ -163,3 +163,21 @@ def test_worst_case_grows_with_the_course(mini: Course) -> None:
     grown = attrs.evolve(quiz, questions=(*quiz.questions, attrs.evolve(quiz.questions[2], id="another-blank")))
     changed = attrs.evolve(mini, modules=(mini.modules[0], attrs.evolve(mini.modules[1], assessments=(grown,))))
     assert worst_case_state_size(changed) >= base + 3 * 30 + 1
+
+
+def test_shuffled_answers_keep_a_seed_counted_in_the_worst_case(mini: Course) -> None:
+    """An assessment whose questions shuffle their answers saves a seed per attempt; with shuffle: false everywhere, none."""
+    layout = launch_layouts(mini, "course")[0]
+    state = StateLayout.from_layout(layout)
+    assert all(slot.seeded == (a.shuffle or any(q.shuffled for q in a.questions))
+               for slot, a in zip(state.assessments, layout.assessments))
+    assert any(slot.seeded and not a.shuffle for slot, a in zip(state.assessments, layout.assessments))
+    fixed = attrs.evolve(mini, modules=tuple(attrs.evolve(m, assessments=tuple(
+        attrs.evolve(a, shuffle=False, questions=tuple(attrs.evolve(q, shuffle=False) if q.shuffled else q for q in a.questions))
+        for a in m.assessments)) for m in mini.modules),
+        final_exam=attrs.evolve(mini.final_exam, shuffle=False, questions=tuple(
+            attrs.evolve(q, shuffle=False) if q.shuffled else q for q in mini.final_exam.questions)))
+    unseeded = StateLayout.from_layout(launch_layouts(fixed, "course")[0])
+    assert not any(slot.seeded for slot in unseeded.assessments)
+    seeds = sum(slot.seeded for slot in state.assessments)
+    assert worst_case_length(state) - worst_case_length(unseeded) == seeds * len("." + "z" * 4)

@@ -29,8 +29,8 @@ class Declaration:
     options: tuple[Option, ...] = ()
 
 
-_SCO = Option("sco", "choice", "one SCO for the whole course (what Moodle plays best) or one per module",
-              default="course", choices=("course", "module"))
+_SCO = Option("sco", "choice", "one SCO for the whole course (what Moodle plays best) or one per module; left out, "
+              "one for the course when its learner state fits the standard, else one per module", choices=("course", "module"))
 _BASE_IRI = Option("base_iri", "text", "the base of every activity IRI (else course.yaml's base_iri)")
 
 #: The formats cmacourse ships: where each class lives (``module:class``) and its declaration, so that

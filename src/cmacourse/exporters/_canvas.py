@@ -17,17 +17,15 @@ from lxml import etree
 
 from ..numbers import number_text
 from ..questions import Assessment, Feedback, FillBlank, Matching, Numeric, Ordering, Question, SingleChoice, TrueFalse, scrambled
+from ._lmstext import Conversion, QuestionTexts, points_text
 from ._qti import (
     FULL_QTI_LOCATION,
     RESPONSE,
-    Conversion,
-    QuestionTexts,
     choices,
     item,
     itemfeedback,
     material,
     metadata_field,
-    points_text,
     prompt_presentation,
     questestinterop,
     resprocessing,
@@ -136,6 +134,11 @@ def module_meta(folders: Sequence[ModuleFolder]) -> etree._Element:
     return root
 
 
+def shuffle_answers(assessment: Assessment) -> bool:
+    """Canvas's quiz-wide ``shuffle_answers``: on when every question with answers to order lets them be shuffled."""
+    return {q.shuffled for q in assessment.questions} - {None} == {True}
+
+
 def assessment_meta(assessment: Assessment, ident: str, description: str) -> etree._Element:
     """``<ident>/assessment_meta.xml``: the quiz settings Canvas's QTI cannot carry.
 
@@ -145,7 +148,8 @@ def assessment_meta(assessment: Assessment, ident: str, description: str) -> etr
     root = canvas_element("quiz", identifier=ident)
     points = points_text(assessment.total_points)
     settings = [
-        ("title", assessment.title), ("description", description), ("shuffle_answers", "false"),
+        ("title", assessment.title), ("description", description),
+        ("shuffle_answers", "true" if shuffle_answers(assessment) else "false"),
         ("scoring_policy", "keep_highest"), ("quiz_type", "assignment" if assessment.graded else "practice_quiz"),
         ("points_possible", points), ("show_correct_answers", "true"),
         ("allowed_attempts", str(assessment.max_attempts) if assessment.max_attempts else "-1"),
@@ -186,6 +190,9 @@ def canvas_quiz(assessment: Assessment, ident: str, texts: QuestionTexts) -> tup
     elif assessment.shuffle:
         conversions.append(Conversion(assessment.id, "questions in a random order, worth different points → "
                                                       "Canvas shows them in the written order"))
+    if {q.shuffled for q in assessment.questions} >= {True, False}:
+        conversions.append(Conversion(assessment.id, "answers shuffled in some questions and not in others → Canvas "
+                                                      "shuffles a whole quiz's answers or none: written order for all"))
     for question in assessment.questions:
         conversion = canvas_item(question, section, texts)
         if conversion is not None:
@@ -220,7 +227,7 @@ def _choice(question: SingleChoice, section: etree._Element, texts: QuestionText
     element = item(section, question, _fields(question) + [("original_answer_ids", ",".join(o.id for o in question.options))])
     multiple = question.multiple
     choices(prompt_presentation(element, texts, question), [(o.id, texts.inline(o.text)) for o in question.options],
-            "Multiple" if multiple else "Single")
+            "Multiple" if multiple else "Single", shuffle=question.shuffle)
     processing = resprocessing(element)
     for option in question.options:
         varequal(respcondition(processing, feedback=f"{option.id}_fb", continue_=True), option.id)

@@ -1,4 +1,4 @@
-"""QTI 1.2 in the Common Cartridge 1.1 profile, and the question text and answer helpers every LMS question format shares."""
+"""QTI 1.2 builders (elements, response processing), shared with Canvas's QTI, and the Common Cartridge 1.1 profile's items."""
 
 from __future__ import annotations
 
@@ -6,15 +6,11 @@ import functools
 from collections.abc import Sequence
 from decimal import Decimal
 
-import attrs
 from lxml import etree
-from lxml import html as lxml_html
 
-from ..model import Course
 from ..numbers import number_text
-from ..player.pages import prompt_html
-from ..player.rendering import MarkdownRenderer
 from ..questions import Assessment, Feedback, FillBlank, Matching, Numeric, Ordering, Question, SingleChoice, TrueFalse, scrambled
+from ._lmstext import Conversion, QuestionTexts, points_text, question_name
 from ._package import sub_element
 
 QTI_NS = "http://www.imsglobal.org/xsd/ims_qtiasiv1p2"
@@ -33,17 +29,6 @@ ESSAY = "cc.essay.v0p1"
 
 #: The one response of a single-response item, as the CC implementation guide names it.
 RESPONSE = "response1"
-#: Longest question name, cut at a word: Moodle shows names in lists, Canvas and Moodle store 255 characters.
-NAME_LENGTH = 80
-
-
-@attrs.frozen
-class Conversion:
-    """A question written as something other than its own type, for the build report."""
-
-    question_id: str
-    #: What it became, in the same words for every question converted the same way.
-    change: str
 
 
 def q(tag: str) -> str:
@@ -84,10 +69,11 @@ def item(parent: etree._Element, question: Question, fields: Sequence[tuple[str,
 
 
 def choices(presentation: etree._Element, labels: Sequence[tuple[str, str]], cardinality: str = "Single",
-            ident: str = RESPONSE) -> etree._Element:
-    """``response_lid`` with one ``response_label`` per (ident, HTML) choice, in the order given."""
+            ident: str = RESPONSE, *, shuffle: bool = False) -> etree._Element:
+    """``response_lid`` with one ``response_label`` per (ident, HTML) choice, in the order given; with ``shuffle``,
+    the LMS is asked to show them in an order of each learner's own (``render_choice shuffle="Yes"``)."""
     lid = sub(presentation, "response_lid", ident=ident, rcardinality=cardinality)
-    render = sub(lid, "render_choice", shuffle="No")
+    render = sub(lid, "render_choice", shuffle="Yes" if shuffle else "No")
     for label, html in labels:
         material(sub(render, "response_label", ident=label), html)
     return lid
@@ -130,79 +116,6 @@ def prompt_presentation(element: etree._Element, texts: QuestionTexts, question:
     presentation = sub(element, "presentation")
     material(presentation, texts.prompt(question))
     return presentation
-
-
-# --- Question text as LMSs show it, shared by every question format ---------------------------------
-
-
-class QuestionTexts:
-    """Authors' Markdown in one assessment as the HTML an LMS shows, rendered by the player's renderer.
-
-    ``media_root`` prefixes every image path (``assets/<course path>``); ``media`` collects the
-    course-relative path of each image rendered, so that the package can carry it.
-    """
-
-    def __init__(self, course: Course, assessment: Assessment, media_root: str) -> None:
-        self.renderer = MarkdownRenderer(course.glossary, root=media_root)
-        self.referrer = assessment.source.file.display if assessment.source else ""
-
-    @property
-    def media(self) -> set[str]:
-        return self.renderer.media
-
-    def prompt(self, question: Question) -> str:
-        return lms_html(str(prompt_html(self.renderer, question, self.referrer)))
-
-    def block(self, text: str) -> str:
-        return lms_html(str(self.renderer.block(text, self.referrer)))
-
-    def inline(self, text: str) -> str:
-        return lms_html(str(self.renderer.inline(text, self.referrer)))
-
-    def plain(self, text: str) -> str:
-        return self.renderer.plain(text)
-
-    @staticmethod
-    def answer_key(question: Numeric) -> str:
-        """The answer of a numeric question in words, for whoever grades it by hand."""
-        unit = f" {question.unit}" if question.unit else ""
-        within = f", give or take {number_text(question.tolerance)}" if question.tolerance else ""
-        return f"<p>Correct answer: {number_text(question.answer)}{unit}{within}.</p>"
-
-
-def lms_html(fragment: str, *, glossary_links: bool = False) -> str:
-    """The player's HTML made to read right inside an LMS page or quiz.
-
-    The player hides screen-reader text with ``sr-only``; Canvas calls that class ``screenreader-only``,
-    so both are given. Glossary links point at the player's glossary screen, which an LMS quiz does not
-    have: unless ``glossary_links``, each becomes a ``span`` that keeps the definition as its title.
-    """
-    if "sr-only" not in fragment and ('class="gloss"' not in fragment or glossary_links):
-        return fragment
-    wrapper = lxml_html.fragment_fromstring(fragment, create_parent="div")
-    for element in wrapper.iter():
-        classes = (element.get("class") or "").split()
-        if "sr-only" in classes:
-            element.set("class", " ".join(classes + ["screenreader-only"]))
-        if "gloss" in classes and element.tag == "a" and not glossary_links:
-            element.tag = "span"
-            for name in ("href", "data-term"):
-                element.attrib.pop(name, None)
-    text = wrapper.text or ""
-    return text + "".join(lxml_html.tostring(child, encoding="unicode") for child in wrapper)
-
-
-def question_name(question: Question) -> str:
-    """A short plain-text name for question banks: the prompt, cut at a word."""
-    text = " ".join(MarkdownRenderer(()).plain(question.prompt).split())
-    if len(text) <= NAME_LENGTH:
-        return text
-    return text[: NAME_LENGTH - 1].rsplit(" ", 1)[0] + "…"
-
-
-def points_text(points: float) -> str:
-    """Points as LMS files write them: ``1``, ``1.5``."""
-    return number_text(points)
 
 
 def arrangements(size: int, targets: int, wrong: int = 3) -> list[tuple[int, ...]]:
@@ -309,7 +222,7 @@ def _cc_choice(question: SingleChoice, section: etree._Element, texts: QuestionT
     multiple = question.multiple
     element = item(section, question, [("cc_profile", MULTIPLE_RESPONSE if multiple else MULTIPLE_CHOICE), _weight(question)])
     choices(prompt_presentation(element, texts, question), [(o.id, texts.inline(o.text)) for o in question.options],
-            "Multiple" if multiple else "Single")
+            "Multiple" if multiple else "Single", shuffle=question.shuffle)
     options = [(o.id, o.correct, texts.block(o.feedback)) for o in question.options]
     (_cc_multiple_response if multiple else _cc_single_choice)(element, options)
     return None
@@ -347,22 +260,23 @@ def _cc_numeric(question: Numeric, section: etree._Element, texts: QuestionTexts
 
 @cc_item.register
 def _cc_matching(question: Matching, section: etree._Element, texts: QuestionTexts) -> Conversion | None:
-    _cc_arrangement(question, section, texts, matching_arrangements(question, texts))
+    _cc_arrangement(question, section, texts, matching_arrangements(question, texts), shuffle=question.shuffle)
     return Conversion(question.id, "matching → multiple choice: pick the complete correct set of matches "
                                    "among it and up to three wrong ones")
 
 
 @cc_item.register
 def _cc_ordering(question: Ordering, section: etree._Element, texts: QuestionTexts) -> Conversion | None:
-    _cc_arrangement(question, section, texts, ordering_arrangements(question, texts))
+    _cc_arrangement(question, section, texts, ordering_arrangements(question, texts), shuffle=False)
     return Conversion(question.id, "ordering → multiple choice: pick the complete correct order "
                                    "among it and up to three wrong ones")
 
 
-def _cc_arrangement(question: Matching | Ordering, section: etree._Element, texts: QuestionTexts, htmls: Sequence[str]) -> None:
+def _cc_arrangement(question: Matching | Ordering, section: etree._Element, texts: QuestionTexts, htmls: Sequence[str],
+                    *, shuffle: bool) -> None:
     element = item(section, question, [("cc_profile", MULTIPLE_CHOICE), _weight(question)])
     options = arrangement_options(question.id, htmls)
-    choices(prompt_presentation(element, texts, question), [(ident, html) for ident, html, _ in options])
+    choices(prompt_presentation(element, texts, question), [(ident, html) for ident, html, _ in options], shuffle=shuffle)
     fb = question.feedback
     _cc_single_choice(element, [(ident, right, texts.block(fb.correct if right else fb.incorrect) if fb else None)
                                 for ident, _, right in options])

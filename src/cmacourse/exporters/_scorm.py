@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -10,14 +11,19 @@ import attrs
 
 from ..errors import BuildError, UsageError
 from ..model import Course, Module
-from ..player import Launch
+from ..player import Launch, worst_case_state_size
 from ..player.layout import Scope
+from . import Exporter
 from ._package import PackageWriter
 
 #: The manifest's path: SCORM requires it at the root of the package (CAM, Content Packaging).
 MANIFEST = "imsmanifest.xml"
 
 SCOPES: tuple[Scope, ...] = ("course", "module")
+
+logger = logging.getLogger(__name__)
+# Quiet unless an application (the cmacourse command) listens: the library itself never prints.
+logger.addHandler(logging.NullHandler())
 
 _TRUE = frozenset({"true", "yes", "1", "on"})
 _FALSE = frozenset({"false", "no", "0", "off", ""})
@@ -29,12 +35,13 @@ _NOT_IN_NCNAME = re.compile(r"[^A-Za-z0-9._-]")
 class ScormOptions:
     """The ``-O key=value`` options of the SCORM formats.
 
-    ``sco``: ``course`` (default: one SCO for the whole course, what Moodle plays best) or
-    ``module`` (one SCO per module). ``map_info`` (SCORM 2004 only): write ``imsss:mapInfo``
+    ``sco``: ``course`` (one SCO for the whole course, what Moodle plays best) or ``module`` (one SCO
+    per module); left out, the build takes ``course`` when the learner state fits the standard and
+    ``module`` when it does not (``choose_scope``). ``map_info`` (SCORM 2004 only): write ``imsss:mapInfo``
     so that a conformant LMS enforces module prerequisites; Moodle cannot import such a manifest.
     """
 
-    sco: Scope = "course"
+    sco: Scope | None = None
     map_info: bool = False
 
     @classmethod
@@ -47,7 +54,9 @@ class ScormOptions:
         unknown = sorted(set(options) - set(keys))
         if unknown:
             raise UsageError(f"{format_name} has no option {', '.join(unknown)}; its options: {', '.join(keys)}")
-        sco = str(options.get("sco", "course")).strip().lower()
+        if options.get("sco") is None:
+            return cls(map_info=_flag(options.get("map_info", False), f"{format_name}: map_info"))
+        sco = str(options["sco"]).strip().lower()
         if sco not in SCOPES:
             raise UsageError(f"{format_name}: sco={sco!r} is not valid; use sco=course or sco=module")
         return cls(sco=sco, map_info=_flag(options.get("map_info", False), f"{format_name}: map_info"))  # type: ignore[arg-type]
@@ -121,6 +130,40 @@ def scos(course: Course, launches: Sequence[Launch], scope: Scope) -> tuple[Sco,
 def package_files(writer: PackageWriter) -> list[str]:
     """Every file of the package but the manifest, sorted: what the resources must declare."""
     return [path for path in writer.paths() if path != MANIFEST]
+
+
+class ScormExporter(Exporter):
+    """What both SCORM exporters share: the notes a build makes about what it chose."""
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        #: What the build chose by itself, one line each; also logged as warnings.
+        self.notes: list[str] = []
+
+    def note(self, text: str) -> None:
+        self.notes.append(text)
+        logger.warning("%s: %s", self.name, text)
+
+
+def choose_scope(course: Course, asked: Scope | None, limit: int, standard: str) -> tuple[Scope, str | None]:
+    """The SCO scope of a build, and a one-line note when the build chose it.
+
+    The scope asked for is kept (and checked); with none, one SCO for the course when its worst-case
+    state fits ``limit``, else one SCO per module, each with its own state.
+
+    Raises:
+        BuildError: the state cannot fit even in one SCO per module (or in the scope asked for).
+    """
+    if asked is not None:
+        check_state_size(course, worst_case_state_size(course, asked), limit, standard, asked)
+        return asked, None
+    whole = worst_case_state_size(course, "course")
+    if whole <= limit or len(course.modules) < 2:
+        check_state_size(course, whole, limit, standard, "course")
+        return "course", None
+    check_state_size(course, worst_case_state_size(course, "module"), limit, standard, "module")
+    return "module", (f"{course.id}: one SCO per module (sco=module): one SCO for the whole course could need {whole}"
+                      f" characters of learner state, and {standard} suspend data holds {limit}")
 
 
 def check_state_size(course: Course, size: int, limit: int, standard: str, scope: Scope) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
-from importlib import resources
 from typing import Any, Protocol
 
 import attrs
@@ -14,6 +13,7 @@ from ..errors import UsageError
 from ..iri import DESCRIPTION as IRI_RULE
 from ..iri import is_absolute_iri
 from ..model import Course, GlossaryTerm
+from ..player import XAPI_DATA_SCRIPT
 from ..player.data import script_json
 from ..player.rendering import MarkdownRenderer
 from ..interactions import interaction
@@ -33,10 +33,8 @@ ACTIVITY_TYPES = {
     "objective": "http://adlnet.gov/expapi/activities/objective",
 }
 
-#: The scripts the xAPI adapters load from beside ``player/lms.js``: the shared client (package data in
-#: ``player/runtime/xapi/``, outside the adapters' folder so that it is not taken for one) and the course's data.
-RUNTIME_SCRIPTS = ("xapi-queue.js", "xapi.js")
-RUNTIME_DATA = "player/xapi-activities.js"
+#: The course's activity data the xAPI adapters read; the player ships their core (``runtime/xapi/``).
+RUNTIME_DATA = XAPI_DATA_SCRIPT
 
 
 class LaunchLike(Protocol):
@@ -166,13 +164,7 @@ def activities(course: Course, iris: Iris) -> dict[str, Any]:
 
 
 def runtime_files(course: Course, iris: Iris) -> Iterable[tuple[str, bytes]]:
-    """The shared xAPI client (package data, byte for byte) and the course's activity data, as scripts.
-
-    ``player/lms.js`` (runtime/cmi5.js or tincan.js) loads them from beside itself when it starts.
-    """
-    folder = resources.files("cmacourse.player") / "runtime" / "xapi"
-    for name in RUNTIME_SCRIPTS:
-        yield f"player/{name}", (folder / name).read_bytes()
+    """The course's activity data, as the script the launch documents load before the xAPI core."""
     yield RUNTIME_DATA, f"window.cmaXapiActivities = {script_json(activities(course, iris))};\n".encode()
 
 

@@ -35,7 +35,8 @@ from ._canvas import (
     module_meta,
 )
 from ._package import PackageWriter
-from ._qti import Conversion, QuestionTexts, cc_assessment, lms_html
+from ._lmstext import Conversion, QuestionTexts, lms_html
+from ._qti import cc_assessment
 
 CP_NS = "http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1"
 LOM_NS = "http://ltsc.ieee.org/xsd/imsccv1p1/LOM/manifest"

@@ -18,7 +18,7 @@ from ..player.rendering import MarkdownRenderer, asset_path, asset_url
 from ..questions import FillBlank, Matching, Numeric, Ordering, Question, SingleChoice, TrueFalse
 from . import Exporter
 from ._package import Layout, PackageWriter
-from ._qti import QuestionTexts, lms_html, points_text, question_name
+from ._lmstext import QuestionTexts, lms_html, points_text, question_name
 
 #: The package's one file.
 QUESTIONS = "questions.xml"
@@ -200,7 +200,7 @@ def write_question(question: Question, out: QuestionWriter) -> None:
 def _multichoice(question: SingleChoice, out: QuestionWriter) -> None:
     node = out.header(question, "multichoice")
     multiple = question.multiple
-    for tag, text in (("single", "false" if multiple else "true"), ("shuffleanswers", "false"),
+    for tag, text in (("single", "false" if multiple else "true"), ("shuffleanswers", "true" if question.shuffle else "false"),
                       ("answernumbering", "abc"), ("showstandardinstruction", "0")):
         etree.SubElement(node, tag).text = text
     right = sum(o.correct for o in question.options)
@@ -259,7 +259,7 @@ def _numerical(question: Numeric, out: QuestionWriter) -> None:
 @write_question.register
 def _match(question: Matching, out: QuestionWriter) -> None:
     node = out.header(question, "matching")
-    etree.SubElement(node, "shuffleanswers").text = "true"
+    etree.SubElement(node, "shuffleanswers").text = "true" if question.shuffle else "false"
     out.combined_feedback(node, question)
     targets, answer_of = question.unique_targets()
     for pair, target in zip(question.pairs, answer_of):

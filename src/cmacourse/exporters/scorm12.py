@@ -9,10 +9,9 @@ from lxml import etree
 from ..errors import BuildError
 from ..model import Course
 from ..numbers import number_text
-from ..player import render_player, worst_case_state_size
-from . import Exporter
+from ..player import render_player
 from ._package import PackageWriter, sub_element
-from ._scorm import MANIFEST, Sco, ScormOptions, check_state_size, package_files, scos, xml_id
+from ._scorm import MANIFEST, Sco, ScormExporter, ScormOptions, choose_scope, package_files, scos, xml_id
 
 #: The namespaces of a SCORM 1.2 manifest. Moodle's parser ignores namespaces and matches the
 #: literal names ``adlcp:scormtype`` and ``adlcp:masteryscore``, so the prefixes are fixed too.
@@ -39,7 +38,7 @@ def _adlcp(tag: str) -> str:
     return f"{{{NS['adlcp']}}}{tag}"
 
 
-class Scorm12Exporter(Exporter, builtin="scorm12"):
+class Scorm12Exporter(ScormExporter, builtin="scorm12"):
     """A SCORM 1.2 package: one SCO for the course (``-O sco=course``, default) or one per module."""
 
     first_entry = MANIFEST
@@ -52,10 +51,12 @@ class Scorm12Exporter(Exporter, builtin="scorm12"):
             BuildError: the learner state cannot fit in 4096 characters, or prerequisites are too long.
         """
         options = ScormOptions.parse(self.options, format_name=self.name, keys=("sco",))
-        check_state_size(course, worst_case_state_size(course, options.sco), SUSPEND_DATA_LIMIT, "SCORM 1.2", options.sco)
-        launches = render_player(course, writer, runtime=self.name, scope=options.sco)
+        scope, chosen = choose_scope(course, options.sco, SUSPEND_DATA_LIMIT, "SCORM 1.2")
+        if chosen:
+            self.note(chosen)
+        launches = render_player(course, writer, runtime=self.name, scope=scope)
         writer.add_xml(METADATA, lom(course))
-        writer.add_xml(MANIFEST, manifest(course, scos(course, launches, options.sco), package_files(writer)))
+        writer.add_xml(MANIFEST, manifest(course, scos(course, launches, scope), package_files(writer)))
 
 
 def manifest(course: Course, items: Sequence[Sco], files: Sequence[str]) -> etree._Element:

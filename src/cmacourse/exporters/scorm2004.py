@@ -8,10 +8,9 @@ from lxml import etree
 
 from ..model import Course
 from ..numbers import number_text
-from ..player import render_player, worst_case_state_size
-from . import Exporter
+from ..player import render_player
 from ._package import PackageWriter, sub_element
-from ._scorm import MANIFEST, Sco, ScormOptions, check_state_size, package_files, scos, xml_id
+from ._scorm import MANIFEST, Sco, ScormExporter, ScormOptions, choose_scope, package_files, scos, xml_id
 
 #: The namespaces of a SCORM 2004 4th Edition manifest. Moodle's parser ignores namespaces and
 #: matches literal names such as ``imsss:sequencing``, so the prefixes are fixed too.
@@ -41,7 +40,7 @@ def _q(prefix: str | None, tag: str) -> str:
     return f"{{{NS[prefix]}}}{tag}"
 
 
-class Scorm2004Exporter(Exporter, builtin="scorm2004"):
+class Scorm2004Exporter(ScormExporter, builtin="scorm2004"):
     """A SCORM 2004 4th Edition package with the sequencing the course implies.
 
     Options: ``-O sco=course|module``; ``-O map_info=true`` adds the ``imsss:mapInfo`` global
@@ -58,9 +57,11 @@ class Scorm2004Exporter(Exporter, builtin="scorm2004"):
             BuildError: the learner state cannot fit in 64000 characters.
         """
         options = ScormOptions.parse(self.options, format_name=self.name, keys=("sco", "map_info"))
-        check_state_size(course, worst_case_state_size(course, options.sco), SUSPEND_DATA_LIMIT, "SCORM 2004", options.sco)
-        launches = render_player(course, writer, runtime=self.name, scope=options.sco)
-        items = scos(course, launches, options.sco)
+        scope, chosen = choose_scope(course, options.sco, SUSPEND_DATA_LIMIT, "SCORM 2004")
+        if chosen:
+            self.note(chosen)
+        launches = render_player(course, writer, runtime=self.name, scope=scope)
+        items = scos(course, launches, scope)
         writer.add_xml(MANIFEST, manifest(course, items, package_files(writer), map_info=options.map_info))
 
 

@@ -22,7 +22,11 @@ _SCRIPT_SAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u20
 def script_json(value: Any) -> str:
     """Compact JSON with no character that could close a script element or break a JavaScript string."""
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    return "".join(_SCRIPT_SAFE.get(ch, ch) for ch in text)
+    # One str.replace per character: a pass in C each, where mapping every character costs a call.
+    # No escape contains a character of the table, so the order of the passes does not matter.
+    for char, escape in _SCRIPT_SAFE.items():
+        text = text.replace(char, escape)
+    return text
 
 
 def data_script(course: Course, layouts: tuple[LaunchLayout, ...], renderer: MarkdownRenderer) -> str:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from markdown_it.token import Token
 from markupsafe import Markup
@@ -13,12 +14,22 @@ from markupsafe import Markup
 from ..markdown import GLOSSARY_SCHEME, course_path, new_parser, path_url
 from ..model import GlossaryTerm
 
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+
 #: Where media files go inside a package, under their course-relative path.
 ASSETS = "assets/"
 
 _TAG = re.compile(r"<[^>]*>")
 _SPACE = re.compile(r"\s+")
 _EXTERNAL = re.compile(r"^(https?:|mailto:)", re.IGNORECASE)
+# Text that CommonMark reads as nothing but text: no character that can open inline syntax (code,
+# emphasis, links, images, escapes, entities, raw HTML) and no line break, tab or other control or
+# space character but the plain space. Most options, feedback, titles and callout texts are such
+# one-liners, and a full parse costs far more than escaping them.
+_PLAIN_TEXT = re.compile(r"(?:[^\s\x00-\x1f\x7f`*_\[\]\\<>&~|#!]| )*")
+# A plain line that starts with a letter cannot open a block (heading, list, quote, code, table).
+_PLAIN_PARAGRAPH = re.compile(r"[^\W\d_](?:[^\s\x00-\x1f\x7f`*_\[\]\\<>&~|#!]| )*")
 
 
 def asset_path(path: str) -> str:
@@ -48,31 +59,53 @@ class MarkdownRenderer:
         self.root = root
         self.terms: Mapping[str, GlossaryTerm] = {t.id: t for t in glossary}
         self.media: set[str] = set()
-        self._md = new_parser()
-        self._md.add_render_rule("link_open", _link_open)
-        self._md.add_render_rule("link_close", _link_close)
-        self._md.add_render_rule("image", _image)
+        self._md = _rendering_parser()
 
     def _env(self, referrer: str) -> dict[str, Any]:
         return {"renderer": self, "referrer": referrer, "links": []}
 
     def block(self, text: str, referrer: str = "") -> Markup:
         """Block-level HTML (paragraphs, lists, tables) for a Markdown text."""
+        line = text.rstrip(" \n")
+        if _PLAIN_PARAGRAPH.fullmatch(line):
+            return Markup(f"<p>{_escape_text(line)}</p>\n")  # noqa: S704 - escaped as markdown-it escapes text
         return Markup(self._md.render(text, self._env(referrer)))  # noqa: S704 - escaped by markdown-it
 
     def inline(self, text: str, referrer: str = "") -> Markup:
         """Phrasing HTML for a short Markdown text (an option, a table cell): no paragraph around it."""
-        return Markup(self._md.renderInline(" ".join(text.split("\n")).strip(), self._env(referrer)))  # noqa: S704
+        line = " ".join(text.split("\n")).strip()
+        if _PLAIN_TEXT.fullmatch(line):
+            return Markup(_escape_text(line))  # noqa: S704 - escaped as markdown-it escapes text
+        return Markup(self._md.renderInline(line, self._env(referrer)))  # noqa: S704
 
     def plain(self, text: str) -> str:
         """The text a learner reads, without markup: for titles of interactions and tooltips."""
-        rendered = self._md.renderInline(" ".join(text.split("\n")), {"renderer": None, "referrer": "", "links": []})
+        line = " ".join(text.split("\n"))
+        if _PLAIN_TEXT.fullmatch(line):
+            return _SPACE.sub(" ", line).strip()
+        rendered = self._md.renderInline(line, {"renderer": None, "referrer": "", "links": []})
         return _SPACE.sub(" ", html.unescape(_TAG.sub("", rendered))).strip()
 
     def term_title(self, term_id: str) -> str | None:
         """``Term: definition`` in plain text for a link's tooltip; None for an unknown term."""
         term = self.terms.get(term_id)
         return f"{term.term}: {self.plain(term.definition)}" if term else None
+
+
+@functools.cache
+def _rendering_parser() -> MarkdownIt:
+    # One parser for every renderer: the rules below find the renderer (its glossary, media root and
+    # media set) in the environment of each call, so nothing of one launch leaks into another.
+    md = new_parser()
+    md.add_render_rule("link_open", _link_open)
+    md.add_render_rule("link_close", _link_close)
+    md.add_render_rule("image", _image)
+    return md
+
+
+def _escape_text(text: str) -> str:
+    # What markdown-it writes for a text token: & < > and " as entities (plain text holds only ").
+    return text.replace('"', "&quot;")
 
 
 def _link_open(self: Any, tokens: list[Token], idx: int, options: Any, env: dict[str, Any]) -> str:

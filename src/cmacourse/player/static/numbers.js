@@ -1,6 +1,7 @@
 /* cmacourse player: numbers as pages show them (cmacourse/numbers.py is the same rule in Python; the
- * outputs both must give are in tests/numbers.json). Loads in the browser as cmaPlayerLib.numbers and
- * in Node as a module. */
+ * outputs both must give are in tests/numbers.json), and numbers as learners type them (the one rule every
+ * format that scores in the player uses; its cases are in tests/numbers.json too). Loads in the browser as
+ * cmaPlayerLib.numbers and in Node as a module. */
 (function (root, factory) {
   "use strict";
   const numbers = factory();
@@ -57,5 +58,90 @@
   /** "1 point", "2 points", "1.5 points". */
   function points(value) { return text(value) + (value === 1 ? " point" : " points"); }
 
-  return {text: text, points: points, SIGNIFICANT: SIGNIFICANT};
+  // ------------------------------------------------------------------ reading what a learner typed
+
+  const NAMES = {",": "a comma", ".": "a point", "'": "an apostrophe", "\u2019": "an apostrophe", " ": "a space"};
+  const SPACES = /[\s\u00a0\u202f\u2009\u2007]/g;
+  const MINUS = /[\u2212\u2012\u2013\ufe63\uff0d]/g;
+  const CURRENCY = /\p{Sc}/u;
+
+  /** The decimal mark and the thousands separator of a language (BCP 47), from the platform's CLDR data. */
+  function separators(language) {
+    let decimal = ".";
+    let group = ",";
+    try {
+      new Intl.NumberFormat(language || "en").formatToParts(1234567.5).forEach((part) => {
+        if (part.type === "decimal") decimal = part.value;
+        if (part.type === "group") group = part.value;
+      });
+    } catch (error) { /* an unknown language: English */ }
+    if (SPACES.test(group)) group = " ";
+    SPACES.lastIndex = 0;
+    return {decimal: decimal, group: group};
+  }
+
+  function example(marks) {
+    const group = marks.group === " " ? "\u00a0" : marks.group;
+    return "12" + group + "500 or 3" + marks.decimal + "5";
+  }
+
+  /** Whether digit groups read as thousands: 1 to 3 digits, then groups of 3 (or the Indian 2s before the last 3). */
+  function grouped(groups) {
+    if (groups.length === 1) return true;
+    if (!/^\d{1,3}$/.test(groups[0]) || !/^\d{3}$/.test(groups[groups.length - 1])) return false;
+    const middle = groups.slice(1, -1);
+    return middle.every((g) => /^\d{3}$/.test(g)) || middle.every((g) => /^\d{2}$/.test(g));
+  }
+
+  /** A number as people type it, read by the rules of the course's language: {value} (as JavaScript prints it)
+   * or {error} saying what to type instead. Thousands separators, spaces, a currency sign, a Unicode minus and
+   * the question's unit after the number are understood; a separator that could mean two things is never guessed. */
+  function parse(typed, options) {
+    const language = (options && options.language) || "en";
+    const unit = options && options.unit ? String(options.unit).trim() : "";
+    const marks = separators(language);
+    const plain = "Type a number, for example " + example(marks) + ".";
+    let rest = String(typed).normalize("NFKC").replace(MINUS, "-").trim();
+    if (!rest) return {error: plain};
+    if (unit) {
+      const lower = rest.toLowerCase();
+      const names = [unit.toLowerCase(), unit.toLowerCase().replace(/s$/, ""), unit.toLowerCase() + "s"];
+      const found = names.find((name) => name && lower.endsWith(name) && /[\d\s.%\p{Sc}]$/u.test(lower.slice(0, -name.length) || "x"));
+      if (found) rest = rest.slice(0, -found.length).trim();
+    }
+    let sign = "";
+    if (/^[+-]/.test(rest)) { sign = rest[0] === "-" ? "-" : ""; rest = rest.slice(1).trim(); }
+    if (CURRENCY.test(rest[0] || "")) rest = rest.slice(1).trim();
+    else if (CURRENCY.test(rest[rest.length - 1] || "")) rest = rest.slice(0, -1).trim();
+    if (!sign && /^[+-]/.test(rest)) { sign = rest[0] === "-" ? "-" : ""; rest = rest.slice(1).trim(); }
+    let exponent = "";
+    const power = /^(.*\d)[eE]([+-]?\d+)$/.exec(rest);
+    if (power) { rest = power[1]; exponent = "e" + power[2]; }
+    if (!/^[\d.,'\u2019\s\u00a0\u202f\u2009\u2007]+$/.test(rest) || !/\d/.test(rest)) {
+      return {error: unit ? "Type the number in " + unit + ", for example " + example(marks) + "." : plain};
+    }
+    // Any space groups thousands, in every language; so does the language's own separator.
+    const body = rest.replace(SPACES, " ");
+    const groupMarks = new Set([" ", marks.group]);
+    if (marks.group === "'" || marks.group === "\u2019") { groupMarks.add("'"); groupMarks.add("\u2019"); }
+    const foreign = [",", ".", "'", "\u2019"].filter((c) => c !== marks.decimal && !groupMarks.has(c));
+    const stray = foreign.find((c) => body.indexOf(c) >= 0);
+    const rule = "In this course " + NAMES[marks.decimal] + " marks decimals and " + NAMES[marks.group] +
+      " or a space groups thousands: type it as, for example, " + example(marks) + ".";
+    if (stray) return {error: "\u201c" + String(typed).trim() + "\u201d could be read two ways. " + rule};
+    const halves = body.split(marks.decimal);
+    if (halves.length > 2) return {error: "\u201c" + String(typed).trim() + "\u201d has more than one " + NAMES[marks.decimal].replace(/^an? /, "") + ". " + rule};
+    const groups = halves[0].split(new RegExp("[" + Array.from(groupMarks).map((c) => "\\" + c).join("") + "]"));
+    const fraction = halves.length === 2 ? halves[1] : "";
+    if (groups.some((g) => g === "") && !(groups.length === 1 && halves.length === 2)) {
+      return {error: "\u201c" + String(typed).trim() + "\u201d could be read two ways. " + rule};
+    }
+    if (!grouped(groups) || !/^\d*$/.test(fraction) || (!groups.join("") && !fraction)) {
+      return {error: "\u201c" + String(typed).trim() + "\u201d could be read two ways. " + rule};
+    }
+    const value = Number(sign + (groups.join("") || "0") + (fraction ? "." + fraction : "") + exponent);
+    return isFinite(value) ? {value: String(value)} : {error: plain};
+  }
+
+  return {text: text, points: points, parse: parse, separators: separators, SIGNIFICANT: SIGNIFICANT};
 });

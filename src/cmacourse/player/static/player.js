@@ -1,4 +1,5 @@
-/* cmacourse player: navigation, locks, progress, assessments and tracking for one launch document.
+/* cmacourse player: one launch document's screens, menu, assessments, results and tracking, on the page.
+ * The rules it applies are in rules.js; addresses, scrolling and notes in navigation.js.
  * Contract with the adapters: docs/tracking-adapters.md. Without this script the page reads as a document. */
 (function () {
   "use strict";
@@ -9,33 +10,33 @@
   if (!launch) return;
 
   const $$ = (selector, root) => Array.prototype.slice.call((root || document).querySelectorAll(selector));
-  const EPSILON = 1e-9;
+  const nav = lib.navigation;
+  const rules = lib.rules.launchRules(data, launch, lib.questions.grade);
 
   // ---------------------------------------------------------------- the launch's structure
-  const screens = launch.screens.map((s) => Object.assign({el: document.getElementById("s-" + s.id)}, s));
+  const screens = rules.screens.map((s) => Object.assign({el: document.getElementById("s-" + s.id)}, s));
   const byId = {};
-  let pageCount = 0;
-  screens.forEach((s, i) => {
-    byId[s.id] = i;
-    if (s.kind === "page") s.pageIndex = pageCount++;
-  });
+  screens.forEach((s, i) => { byId[s.id] = i; });
+  // What the learner has done: pages viewed (by page index) and each assessment's state (rules.js).
+  const progress = {viewed: new Set(), states: {}};
   const quizzes = launch.assessments.map((id) => {
     const def = data.assessments[id];
     const screen = screens.find((s) => s.assessment === id);
     const root = screen.el.querySelector("[data-assessment]");
     const items = $$(".question", root);
+    progress.states[id] = lib.rules.freshState(def);
     return {
       id: id, def: def, root: root, items: items, shownAt: Date.now(), pendingSeed: null,
       initialOrders: items.map((item) => $$("[data-order] > [data-item]", item).map((li) => Number(li.getAttribute("data-item")))),
-      state: fresh(def),
     };
   });
   const stateLayout = {
-    fingerprint: launch.fingerprint, pages: pageCount, screens: screens.length,
+    fingerprint: launch.fingerprint, pages: rules.pageCount, screens: screens.length,
     assessments: quizzes.map((q) => ({questions: q.def.questions.map(lib.state.slotOf), maxAttempts: q.def.maxAttempts, seeded: q.def.seeded})),
   };
-
-  function fresh(def) { return {attempt: 0, seed: null, responses: def.questions.map(() => null)}; }
+  const quizOf = (id) => quizzes.find((q) => q.id === id) || null;
+  const stateOf = (quiz) => progress.states[quiz.id];
+  const resultOf = (quiz) => rules.result(quiz.id, progress);
 
   // ---------------------------------------------------------------- the adapter
   function log(message) {
@@ -66,66 +67,15 @@
     }
   }
 
-  // ---------------------------------------------------------------- rules
-  const quizOf = (id) => quizzes.find((q) => q.id === id) || null;
-  const complete = (quiz) => quiz.state.responses.every((r) => r !== null);
-  const pointsOf = (quiz) => quiz.def.questions.reduce((sum, q, i) => {
-    const r = quiz.state.responses[i];
-    return sum + (r !== null && lib.questions.grade(q, r) ? q.points : 0);
-  }, 0);
-  const percentOf = (quiz) => (quiz.def.points ? (100 * pointsOf(quiz)) / quiz.def.points : 100);
-  const passed = (quiz) => complete(quiz) && (quiz.def.mastery === null || percentOf(quiz) >= quiz.def.mastery - EPSILON);
-  const attemptsLeft = (quiz) => (quiz.def.maxAttempts ? Math.max(0, quiz.def.maxAttempts - quiz.state.attempt) : Infinity);
-  const canRetry = (quiz) => !readOnly && complete(quiz) && !passed(quiz) && attemptsLeft(quiz) > 0;
-  const inLaunch = (moduleId) => launch.modules.indexOf(moduleId) >= 0;
-  const pagesOf = (moduleId) => screens.filter((s) => s.kind === "page" && s.module === moduleId);
-
-  function moduleComplete(moduleId) {
-    if (!inLaunch(moduleId)) return true; // another launch's module: the LMS sequences it
-    const module = data.modules[moduleId];
-    const pagesDone = !module.viewAll || pagesOf(moduleId).every((s) => viewed.has(s.pageIndex));
-    return pagesDone && module.assessments.every((id) => !quizOf(id) || passed(quizOf(id)));
-  }
-
-  /** Ids of the modules that must be completed before a screen opens. */
-  function blockers(screen) {
-    if (!launch.locks) return [];
-    if (screen.module) return data.modules[screen.module].requires.filter((id) => inLaunch(id) && !moduleComplete(id));
-    if (screen.assessment && screen.assessment === data.finalExam) return launch.modules.filter((id) => !moduleComplete(id));
-    return [];
-  }
-
-  /** The launch's score once every assessment it adds up has a finished attempt; null before. */
-  function launchScore() {
-    const scored = launch.scored.map(quizOf).filter(Boolean);
-    if (!scored.length || !scored.every(complete)) return null;
-    const raw = scored.reduce((sum, q) => sum + pointsOf(q), 0);
-    const max = scored.reduce((sum, q) => sum + q.def.points, 0);
-    return {raw: round(raw, 2), min: 0, max: round(max, 2), scaled: max ? round(raw / max, 4) : 1};
-  }
-
-  function launchStatus() {
-    const exam = data.finalExam ? quizOf(data.finalExam) : null;
-    const score = launchScore();
-    let pass = null;
-    if (score) {
-      pass = launch.mastery !== null ? score.scaled * 100 >= launch.mastery - EPSILON
-        : launch.scored.every((id) => passed(quizOf(id)));
-    }
-    return {completed: launch.modules.every(moduleComplete) && (!exam || passed(exam)), passed: pass};
-  }
-
-  function round(value, digits) { return Math.round(value * Math.pow(10, digits)) / Math.pow(10, digits); }
-
   // ---------------------------------------------------------------- progress and saving
-  const viewed = new Set();
   let current = -1;
+  let startScreen = 0; // the screen an address without a screen fragment stands for
   let returnTo = null;
   let lastState = null;
   let lastScore = null;
   let lastStatus = null;
 
-  function snapshot() { return {viewed: viewed, bookmark: current, assessments: quizzes.map((q) => q.state)}; }
+  function snapshot() { return {viewed: progress.viewed, bookmark: current, assessments: quizzes.map(stateOf)}; }
 
   /** Save the state and report score and status when they changed; then commit the batch. */
   function persist() {
@@ -137,12 +87,12 @@
       else track("saveState", text);
       lastState = text;
     }
-    const score = launchScore();
+    const score = rules.score(progress);
     if (score && JSON.stringify(score) !== lastScore) {
       lastScore = JSON.stringify(score);
       track("scored", score);
     }
-    const status = launchStatus();
+    const status = rules.status(progress);
     if (JSON.stringify(status) !== lastStatus) {
       lastStatus = JSON.stringify(status);
       track("status", status);
@@ -163,12 +113,12 @@
       log("saved progress ignored: " + error.message);
       return null;
     }
-    snap.viewed.forEach((i) => viewed.add(i));
+    snap.viewed.forEach((i) => progress.viewed.add(i));
     quizzes.forEach((quiz, i) => {
-      quiz.state = snap.assessments[i];
+      progress.states[quiz.id] = snap.assessments[i];
       arrange(quiz);
       quiz.items.forEach((item, k) => {
-        const response = quiz.state.responses[k];
+        const response = stateOf(quiz).responses[k];
         if (response !== null) showAnswered(quiz, item, k, response, false);
       });
     });
@@ -176,56 +126,83 @@
   }
 
   // ---------------------------------------------------------------- navigation
-  function go(index, focus) {
+  /** Show screen ``index``. ``how.history``: "push" (a new entry), "replace" or "none" (the address already
+   * names it); ``how.focus``: start at the top with focus on the title; ``how.from``: the control used. */
+  function go(index, how) {
     const screen = screens[index];
-    if (!screen) return false;
-    const waiting = blockers(screen);
+    if (!screen || finished) return false;
+    const waiting = rules.blockers(screen, progress);
     if (waiting.length) {
-      say(lockMessage(screen, waiting), true);
+      refuse(screen, waiting, how);
       return false;
     }
+    hideLockedNote();
     if (current >= 0) screens[current].el.classList.remove("current");
     current = index;
     screen.el.classList.add("current");
-    if (screen.kind === "page") viewed.add(screen.pageIndex);
+    if (screen.kind === "page") progress.viewed.add(screen.pageIndex);
     if (screen.kind === "quiz") enterQuiz(quizOf(screen.assessment));
     if (screen.kind !== "glossary") hideBack();
+    if (how.history !== "none") nav.record({screen: screen.id}, how.history === "replace");
     track("pageViewed", {id: screen.id, title: screen.title, index: index, moduleId: screen.module || null});
     track("bookmark", screen.id);
     closeMenu(false);
     refresh();
     persist();
-    if (focus) screen.el.querySelector(".screen-title").focus();
+    if (how.focus) nav.showFromTop(screen.el.querySelector(".screen-title"));
     else window.scrollTo(0, 0);
     return true;
   }
+
+  /** A locked screen was asked for: say why, next to the control used (else under the current title). */
+  function refuse(screen, waiting, how) {
+    const message = lockMessage(screen, waiting);
+    say(message);
+    const anchor = how.from && !how.from.closest("[hidden]") ? how.from : screens[current].el.querySelector(".screen-title");
+    nav.placeNote(document.querySelector("[data-locked-note]"), anchor, message);
+    // The address named the locked screen (typed, or a link from outside): put back the one on show.
+    if (how.history === "none") nav.record({screen: screens[current].id}, true);
+  }
+
+  function hideLockedNote() { $$("[data-locked-note]").forEach((note) => { note.hidden = true; }); }
 
   function lockMessage(screen, waiting) {
     const titles = waiting.map((id) => "\u201c" + data.modules[id].title + "\u201d").join(", ");
     return "\u201c" + screen.title + "\u201d opens when you complete " + titles + ".";
   }
 
-  function say(message, visible) {
+  /** Announce a message to screen readers (a polite live region, emptied first so a repeat is heard). */
+  function say(message) {
     const announcer = document.querySelector("[data-announcer]");
     announcer.textContent = "";
     window.setTimeout(() => { announcer.textContent = message; }, 50);
-    const note = document.querySelector("[data-lock-note]");
-    if (visible) {
-      note.textContent = message;
-      note.hidden = false;
-    }
   }
 
   function hideBack() { $$("[data-back]").forEach((b) => { b.hidden = true; }); }
 
-  function openTerm(termId) {
+  /** Open the glossary on a term, remembering the screen to come back to. */
+  function openTerm(termId, history) {
     const glossary = byId.glossary;
-    if (glossary === undefined) return;
+    if (glossary === undefined || finished) return;
     if (current !== glossary) returnTo = current;
-    go(glossary, false);
+    go(glossary, {history: "none", focus: true});
+    if (history !== "none") nav.record({term: termId}, history === "replace");
     $$("[data-back]").forEach((b) => { b.hidden = returnTo === null; });
     const term = document.getElementById("g-" + termId);
     if (term) term.focus();
+  }
+
+  /** Show what the address names (Back, Forward, an edited address); an address without a fragment is the first screen shown. */
+  function followAddress() {
+    if (!started || finished) return;
+    const target = nav.parse(window.location.hash);
+    if (!target && window.location.hash.length > 1) return; // "#main" and other fragments name no screen
+    if (target && target.term) {
+      if (current !== byId.glossary || !document.activeElement || document.activeElement.id !== "g-" + target.term) openTerm(target.term, "none");
+      return;
+    }
+    const index = target ? byId[target.screen] : startScreen;
+    if (index !== undefined && index !== current) go(index, {history: "none", focus: true});
   }
 
   function setMenu(open) {
@@ -242,7 +219,7 @@
   // ---------------------------------------------------------------- assessments
   function enterQuiz(quiz) {
     quiz.shownAt = Date.now();
-    if (quiz.def.seeded && !quiz.state.attempt && quiz.pendingSeed === null) {
+    if (quiz.def.seeded && !stateOf(quiz).attempt && quiz.pendingSeed === null) {
       quiz.pendingSeed = randomSeed();
       arrange(quiz);
     }
@@ -256,7 +233,8 @@
 
   /** Put the questions, and each question's answers, in the attempt's order (a seeded shuffle); number them as shown. */
   function arrange(quiz) {
-    const seed = quiz.state.attempt ? quiz.state.seed : quiz.pendingSeed;
+    const state = stateOf(quiz);
+    const seed = state.attempt ? state.seed : quiz.pendingSeed;
     const seeded = seed !== null && seed !== undefined;
     const order = quiz.def.shuffle && seeded ? lib.questions.permutation(quiz.items.length, seed, 0) : quiz.items.map((_, i) => i);
     if (seeded) quiz.items.forEach((item, i) => lib.questions.arrange(item, quiz.def.questions[i], seed, i + 1));
@@ -274,27 +252,26 @@
     const item = form.closest("[data-question]");
     const quiz = quizzes.find((q) => q.root.contains(item));
     const index = Number(item.getAttribute("data-question"));
-    if (!started || readOnly || quiz.state.responses[index] !== null || complete(quiz)) return;
+    if (!started || readOnly || stateOf(quiz).responses[index] !== null || resultOf(quiz).finished) return;
     const q = quiz.def.questions[index];
     const read = lib.questions.read(item, q);
     const error = item.querySelector("[data-error]");
     error.textContent = read.error || "";
     error.hidden = !read.error;
     if (read.error) return;
-    if (!quiz.state.attempt) quiz.state = {attempt: 1, seed: quiz.def.seeded ? quiz.pendingSeed : null, responses: quiz.state.responses};
-    quiz.state.responses[index] = read.response;
+    progress.states[quiz.id] = lib.rules.recordAnswer(quiz.def, stateOf(quiz), index, read.response, quiz.pendingSeed);
     const correct = showAnswered(quiz, item, index, read.response, true);
     const now = Date.now();
     track("answered", Object.assign({
       id: q.id, type: q.type, description: q.text, objectiveIds: q.objectives.slice(),
       result: correct ? "correct" : "incorrect", points: correct ? q.points : 0, maxPoints: q.points,
       latencyMs: Math.max(0, now - quiz.shownAt), timestamp: new Date(now).toISOString(),
-      assessmentId: quiz.id, attempt: quiz.state.attempt,
+      assessmentId: quiz.id, attempt: stateOf(quiz).attempt,
     }, lib.questions.describe(q, read.response)));
     quiz.shownAt = now;
     refresh();
     persist();
-    if (complete(quiz)) say(quizResult(quiz), false);
+    if (resultOf(quiz).finished) say(quizResult(quiz));
   }
 
   /** Show a response as answered: locked, marked, with its feedback. Returns whether it is correct. */
@@ -321,10 +298,11 @@
 
   function number(value) { return lib.numbers.text(value, 2); }
   function points(value) { return number(value) + (value === 1 ? " point" : " points"); }
+  function percent(value) { return Math.round(value) + "%"; }
 
   function retry(quiz) {
-    if (!canRetry(quiz)) return;
-    quiz.state = {attempt: quiz.state.attempt + 1, seed: quiz.def.seeded ? randomSeed() : null, responses: quiz.def.questions.map(() => null)};
+    if (readOnly || !resultOf(quiz).canRetry) return;
+    progress.states[quiz.id] = lib.rules.nextAttempt(quiz.def, stateOf(quiz), quiz.def.seeded ? randomSeed() : null);
     quiz.items.forEach((item, i) => {
       lib.questions.reset(item, quiz.def.questions[i], quiz.initialOrders[i]);
       lib.questions.setLocked(item, false);
@@ -338,18 +316,19 @@
     const first = quiz.root.querySelector(".question .question-number");
     first.setAttribute("tabindex", "-1");
     first.focus();
-    say("Attempt " + quiz.state.attempt + " started.", false);
+    say("Attempt " + stateOf(quiz).attempt + " started.");
   }
 
   function quizResult(quiz) {
-    const parts = ["You scored " + number(pointsOf(quiz)) + " of " + points(quiz.def.points) + " (" + Math.round(percentOf(quiz)) + "%)."];
+    const result = resultOf(quiz);
+    const parts = ["You scored " + number(result.points) + " of " + points(result.maxPoints) + " (" + percent(result.percent) + ")."];
     const mark = quiz.def.mastery === null ? null : "The pass mark is " + quiz.def.mastery + "%.";
-    if (passed(quiz)) {
-      parts.push(mark === null ? "You have finished." : "You passed.", mark);
-    } else {
-      const left = attemptsLeft(quiz);
-      parts.push("You have not passed yet.", mark, left === 0 ? "You have no attempts left."
-        : left === Infinity ? "Try again when you are ready." : "You have " + left + " attempt" + (left === 1 ? "" : "s") + " left.");
+    if (result.passed) parts.push(mark === null ? "You have finished." : "You passed.", mark);
+    else if (result.usedUp) parts.push("You did not pass.", mark, "You have no attempts left.");
+    else {
+      const left = result.attemptsLeft;
+      parts.push("You have not passed yet.", mark, left === Infinity ? "Try again when you are ready."
+        : "You have " + left + " attempt" + (left === 1 ? "" : "s") + " left.");
     }
     return parts.filter(Boolean).join(" ");
   }
@@ -358,30 +337,28 @@
   function refresh() {
     $$("[data-go]").forEach((link) => {
       const index = byId[link.getAttribute("data-go")];
-      const locked = blockers(screens[index]).length > 0;
+      const screen = screens[index];
+      const locked = rules.blockers(screen, progress).length > 0;
       link.classList.toggle("is-locked", locked);
       if (locked) link.setAttribute("aria-disabled", "true");
       else link.removeAttribute("aria-disabled");
       if (index === current && link.closest(".menu")) link.setAttribute("aria-current", "page");
       else link.removeAttribute("aria-current");
-      const screen = screens[index];
-      link.classList.toggle("is-done", screen.kind === "page" ? viewed.has(screen.pageIndex)
-        : screen.kind === "quiz" ? passed(quizOf(screen.assessment)) : false);
+      link.classList.toggle("is-done", screen.kind === "page" ? progress.viewed.has(screen.pageIndex)
+        : screen.kind === "quiz" ? resultOf(quizOf(screen.assessment)).passed : false);
     });
     launch.modules.forEach((id) => {
       const text = moduleText(id);
       $$("[data-module-status='" + id + "']").forEach((el) => { el.textContent = text; });
     });
-    const units = pageCount + quizzes.length;
-    const done = viewed.size + quizzes.filter(passed).length;
-    const percent = units ? Math.round((100 * done) / units) : 100;
-    $$("#progress").forEach((bar) => { bar.value = percent; });
-    $$("#progress-text").forEach((el) => { el.textContent = percent + "%"; });
+    const done = rules.percentDone(progress);
+    $$("#progress").forEach((bar) => { bar.value = done; });
+    $$("#progress-text").forEach((el) => { el.textContent = done + "%"; });
     const prev = document.querySelector("[data-pager='prev']");
     const next = document.querySelector("[data-pager='next']");
     prev.disabled = current <= 0;
     const following = screens[current + 1];
-    const waiting = following ? blockers(following) : [];
+    const waiting = following ? rules.blockers(following, progress) : [];
     next.disabled = !following || waiting.length > 0;
     const note = document.querySelector("[data-lock-note]");
     note.hidden = !(following && waiting.length);
@@ -392,47 +369,61 @@
   }
 
   function moduleText(id) {
-    const waiting = blockers({module: id});
+    const waiting = rules.blockers({module: id}, progress);
     if (waiting.length) return "Locked until you complete " + waiting.map((w) => data.modules[w].title).join(", ") + ".";
-    if (moduleComplete(id)) return "Complete.";
-    const pages = pagesOf(id);
-    const seen = pages.filter((s) => viewed.has(s.pageIndex)).length;
+    if (rules.moduleComplete(id, progress)) return "Complete.";
+    const pages = rules.pagesOf(id);
+    const seen = pages.filter((s) => progress.viewed.has(s.pageIndex)).length;
     return seen ? "In progress: " + seen + " of " + pages.length + " pages viewed." : "Not started.";
   }
 
   function refreshQuiz(quiz) {
     const max = quiz.def.maxAttempts;
-    const attempt = Math.max(1, quiz.state.attempt);
-    quiz.root.querySelector("[data-attempt]").textContent = "Attempt " + attempt + (max ? " of " + max : "") + ".";
+    const result = resultOf(quiz);
+    quiz.root.querySelector("[data-attempt]").textContent = "Attempt " + Math.max(1, result.attempt) + (max ? " of " + max : "") + ".";
     const box = quiz.root.querySelector("[data-quiz-result]");
-    box.hidden = !complete(quiz);
-    if (complete(quiz)) {
+    box.hidden = !result.finished;
+    if (result.finished) {
       box.querySelector("[data-quiz-score]").textContent = quizResult(quiz);
-      box.querySelector("[data-retry]").hidden = !canRetry(quiz);
+      box.querySelector("[data-retry]").hidden = readOnly || !result.canRetry;
     }
   }
 
+  /** The results screen's summary: completed, in progress, or plainly not passed with no attempts left. */
+  function courseText() {
+    const status = rules.status(progress);
+    const score = rules.score(progress);
+    const scoreText = score ? "Your score: " + percent(score.scaled * 100) : null;
+    const usedUp = rules.usedUp(progress);
+    if (usedUp.length) {
+      const titles = usedUp.map((id) => "\u201c" + data.assessments[id].title + "\u201d").join(" and ");
+      const mark = launch.mastery !== null ? "; the pass mark is " + launch.mastery + "%." : ".";
+      return "You did not pass this course: you have no attempts left at " + titles + "." + (scoreText ? " " + scoreText + mark : "");
+    }
+    const done = launch.modules.filter((id) => rules.moduleComplete(id, progress)).length;
+    let text = status.completed ? "You have completed this course."
+      : launch.modules.length ? "In progress: " + done + " of " + launch.modules.length + " modules complete." : "In progress.";
+    if (scoreText) text += " " + scoreText + (status.passed === null ? "." : status.passed ? ", passed." : status.completed ? ", not passed." : ", not passed yet.");
+    return text;
+  }
+
   function refreshResults() {
-    const status = launchStatus();
-    const score = launchScore();
-    const done = launch.modules.filter(moduleComplete).length;
-    let text = status.completed ? "You have completed this course." : "In progress: " + done + " of " + launch.modules.length + " modules complete.";
-    if (!launch.modules.length && !status.completed) text = "In progress.";
-    if (score) text += " Your score: " + Math.round(score.scaled * 100) + "%" + (status.passed === null ? "." : status.passed ? ", passed." : ", not passed yet.");
+    const text = courseText();
     $$("[data-course-status]").forEach((el) => { el.textContent = text; });
     $$("[data-results-module]").forEach((row) => {
       const id = row.getAttribute("data-results-module");
-      const pages = pagesOf(id);
-      row.querySelector("[data-cell='pages']").textContent = pages.filter((s) => viewed.has(s.pageIndex)).length + " of " + pages.length;
+      const pages = rules.pagesOf(id);
+      row.querySelector("[data-cell='pages']").textContent = pages.filter((s) => progress.viewed.has(s.pageIndex)).length + " of " + pages.length;
       row.querySelector("[data-cell='status']").textContent = moduleText(id);
     });
     $$("[data-results-assessment]").forEach((row) => {
       const quiz = quizOf(row.getAttribute("data-results-assessment"));
-      const finished = complete(quiz);
-      row.querySelector("[data-cell='score']").textContent = finished
-        ? number(pointsOf(quiz)) + " of " + number(quiz.def.points) + " (" + Math.round(percentOf(quiz)) + "%)" : "Not finished";
-      row.querySelector("[data-cell='result']").textContent = !finished ? (quiz.state.attempt ? "Attempt " + quiz.state.attempt + " in progress" : "Not started")
-        : passed(quiz) ? "Passed" : attemptsLeft(quiz) ? "Not passed yet" : "Not passed";
+      const result = resultOf(quiz);
+      row.querySelector("[data-cell='score']").textContent = result.finished
+        ? number(result.points) + " of " + number(result.maxPoints) + " (" + percent(result.percent) + ")" : "Not finished";
+      row.querySelector("[data-cell='result']").textContent = !result.finished
+        ? (result.attempt ? "Attempt " + result.attempt + " in progress" : "Not started")
+        : result.passed ? "Passed" : result.usedUp ? "Not passed, no attempts left" : "Not passed yet";
     });
   }
 
@@ -440,41 +431,51 @@
   function inspect() {
     if (!adapter || typeof adapter.inspect !== "function") return;
     const answers = [];
-    quizzes.forEach((quiz) => quiz.state.responses.forEach((r, k) => {
+    quizzes.forEach((quiz) => stateOf(quiz).responses.forEach((r, k) => {
       if (r === null) return;
       const q = quiz.def.questions[k];
       answers.push({assessment: quiz.id, question: q.id, type: q.type, response: lib.questions.describe(q, r).response,
-        result: lib.questions.grade(q, r) ? "correct" : "incorrect", attempt: quiz.state.attempt});
+        result: lib.questions.grade(q, r) ? "correct" : "incorrect", attempt: stateOf(quiz).attempt});
     }));
-    track("inspect", {status: launchStatus(), score: launchScore(), bookmark: screens[current].id, answers: answers,
+    track("inspect", {status: rules.status(progress), score: rules.score(progress), bookmark: screens[current].id, answers: answers,
       state: lastState, stateSize: lastState ? lastState.length : 0, stateLimit: adapter.stateLimit || null,
       worstCase: launch.stateWorstCase});
   }
 
   // ---------------------------------------------------------------- events
+  /** The screen (or glossary term) a link's own fragment names in this document, or null. */
+  function linkTarget(link) {
+    const href = link.getAttribute("href");
+    if (!href || href.charAt(0) !== "#") return null;
+    const target = nav.parse(href);
+    if (target && target.screen !== undefined && byId[target.screen] === undefined) return null;
+    return target;
+  }
+
   document.addEventListener("click", (event) => {
     const target = event.target.closest("a, button");
-    if (!target) return;
+    if (!target || finished) return;
     const goTo = target.getAttribute("data-go");
-    if (goTo !== null) {
+    const named = target.tagName === "A" ? linkTarget(target) : null;
+    if (goTo !== null || (named && named.screen !== undefined)) {
       event.preventDefault();
-      go(byId[goTo], true);
-    } else if (target.classList.contains("gloss")) {
+      go(byId[goTo !== null ? goTo : named.screen], {history: "push", focus: true, from: target});
+    } else if (named && named.term !== undefined) {
       event.preventDefault();
-      openTerm(target.getAttribute("data-term"));
+      openTerm(named.term, "push");
     } else if (target.hasAttribute("data-pager")) {
-      go(current + (target.getAttribute("data-pager") === "next" ? 1 : -1), true);
+      go(current + (target.getAttribute("data-pager") === "next" ? 1 : -1), {history: "push", focus: true, from: target});
     } else if (target.hasAttribute("data-start")) {
-      go(Math.min(1, screens.length - 1), true);
+      go(Math.min(1, screens.length - 1), {history: "push", focus: true, from: target});
     } else if (target.hasAttribute("data-back")) {
-      if (returnTo !== null) go(returnTo, true);
+      if (returnTo !== null) go(returnTo, {history: "push", focus: true, from: target});
     } else if (target.hasAttribute("data-retry")) {
       retry(quizzes.find((q) => q.root.contains(target)));
     } else if (target.hasAttribute("data-move")) {
       if (target.getAttribute("aria-disabled") === "true" || target.disabled) return;
       const position = lib.questions.move(target);
       const total = target.closest("[data-order]").children.length;
-      if (position) say("Moved to position " + position + " of " + total + ".", false);
+      if (position) say("Moved to position " + position + " of " + total + ".");
     } else if (target.hasAttribute("data-exit")) {
       exitCourse();
     } else if (target.classList.contains("menu-toggle")) {
@@ -488,19 +489,16 @@
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState === "hidden") track("commit");
   });
+  // Back and Forward fire popstate; an address edited by hand (or the fallback without the History API) fires hashchange.
+  window.addEventListener("popstate", followAddress);
+  window.addEventListener("hashchange", followAddress);
   window.addEventListener("pagehide", finish);
-
-  /** "normal" when the launch is completed and not failed, else "suspend". */
-  function exitKind() {
-    const status = launchStatus();
-    return status.completed && status.passed !== false ? "normal" : "suspend";
-  }
 
   /** End the launch: commit, then finish, once; nothing is tracked after it. */
   function finish() {
     if (finished) return undefined;
     track("commit");
-    const result = track("finish", exitKind());
+    const result = track("finish", rules.exit(progress));
     finished = true;
     return result;
   }
@@ -508,25 +506,27 @@
   /** The Exit and Finish buttons: finish now, then say the window can close (or let the adapter leave). */
   function exitCourse() {
     if (!started || finished) return;
-    const completed = exitKind() === "normal";
+    const status = rules.status(progress);
     const result = finish();
     closeMenu(false);
     body.classList.add("is-finished");
     const note = document.querySelector("[data-finished]");
     const text = note.querySelector("[data-finished-text]");
-    note.querySelector("[data-finished-title]").textContent = completed ? "You have finished the course" : "You have left the course";
+    note.querySelector("[data-finished-title]").textContent = !status.completed ? "You have left the course"
+      : status.passed === false ? "You have finished the course without passing" : "You have finished the course";
     text.textContent = "Saving your progress\u2026";
     note.hidden = false;
     note.focus();
     const done = (leaving) => {
       text.textContent = leaving === true ? "Returning you to the course list\u2026"
         : "Your progress is saved. You can close this window.";
-      say(text.textContent, false);
+      say(text.textContent);
     };
     Promise.resolve(result).then(done, () => done(false));
   }
 
   // ---------------------------------------------------------------- start
+  nav.followTopBar(document.querySelector(".topbar"));
   screens[0].el.classList.add("current");
   current = 0;
   refresh();
@@ -544,20 +544,32 @@
       let target = 0;
       if (result.bookmark && byId[result.bookmark] !== undefined) target = byId[result.bookmark];
       else if (snap && snap.bookmark !== null && snap.bookmark < screens.length) target = snap.bookmark;
-      if (blockers(screens[target]).length) target = 0;
+      if (rules.blockers(screens[target], progress).length) target = 0;
       if (snap) $$("[data-start]").forEach((b) => { b.textContent = "Continue"; });
       if (readOnly) quizzes.forEach((q) => q.items.forEach((item) => lib.questions.setLocked(item, true)));
-      go(target, false);
+      // A screen named in the address (a link to it, a reload) wins over the bookmark unless it is locked.
+      const asked = nav.parse(window.location.hash);
+      const askedIndex = asked && asked.screen !== undefined ? byId[asked.screen] : undefined;
+      const refused = askedIndex !== undefined && rules.blockers(screens[askedIndex], progress).length > 0;
+      if (askedIndex !== undefined && !refused) target = askedIndex;
+      startScreen = target;
+      go(target, {history: "none", focus: false});
+      // Until the page has loaded the browser may still scroll to the element the fragment names (the section).
+      if (asked && document.readyState !== "complete") {
+        window.addEventListener("load", () => { if (current === startScreen) window.scrollTo(0, 0); });
+      }
+      if (refused) go(askedIndex, {history: "none"});
+      else if (asked && asked.term) openTerm(asked.term, "replace");
       document.documentElement.classList.add("player-ready");
       return api;
     });
 
   const api = {
     ready: ready,
-    go: (id) => go(byId[id], true),
+    go: (id) => go(byId[id], {history: "push", focus: true}),
     snapshot: () => ({
-      screen: screens[current].id, state: lastState, status: launchStatus(), score: launchScore(),
-      viewed: Array.from(viewed).sort((a, b) => a - b), adapter: adapter ? adapter.name : null,
+      screen: screens[current].id, state: lastState, status: rules.status(progress), score: rules.score(progress),
+      viewed: Array.from(progress.viewed).sort((a, b) => a - b), adapter: adapter ? adapter.name : null,
     }),
   };
   window.cmaPlayer = api;

@@ -5,8 +5,6 @@
   "use strict";
   const lib = window.cmaPlayerLib = window.cmaPlayerLib || {};
 
-  const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
-
   function all(root, selector) { return Array.prototype.slice.call(root.querySelectorAll(selector)); }
   function inputs(item) { return all(item, "input[name^='a-']"); }
   function selects(item) { return all(item, "select[data-prompt]"); }
@@ -20,14 +18,8 @@
     return caseSensitive ? clean : clean.toLowerCase();
   }
 
-  /** The number a learner typed, as JavaScript prints it, or null. "3,5" is read as 3.5. */
-  function parseNumber(text) {
-    let clean = String(text).replace(/\s+/g, "");
-    if (/^[-+]?\d+,\d+$/.test(clean)) clean = clean.replace(",", ".");
-    if (!NUMBER.test(clean)) return null;
-    const value = Number(clean);
-    return isFinite(value) ? String(value) : null;
-  }
+  /** The course's language, by whose rules typed numbers are read (numbers.js). */
+  function language() { return (window.cmaCourse && window.cmaCourse.language) || document.documentElement.lang || "en"; }
 
   function setMark(span, kind) {
     if (!span) return;
@@ -148,9 +140,9 @@
       describe(q, response) { return {response: [response], correctPattern: q.answers.slice(), choices: null}; },
     }, typed),
     numeric: Object.assign({
-      read(item) {
-        const value = parseNumber(textField(item).value);
-        return value === null ? {error: "Type a number, for example 12 or 3.5."} : {response: value};
+      read(item, q) {
+        const read = lib.numbers.parse(textField(item).value, {language: language(), unit: q.unit});
+        return read.error ? {error: read.error} : {response: read.value};
       },
       grade(q, response) {
         const margin = q.tolerance + 1e-9 * Math.max(1, Math.abs(q.answer));
@@ -268,6 +260,6 @@
 
   lib.questions = {
     types: TYPES, permutation: permutation, arrange: arrange, read: read, show: show, grade: grade, describe: describe, mark: mark, setLocked: setLocked,
-    reset: reset, move: move, refreshMoves: refreshMoves, parseNumber: parseNumber,
+    reset: reset, move: move, refreshMoves: refreshMoves,
   };
 })();
