@@ -142,7 +142,8 @@ def build_commands(course: Path, format_name: str, out: Path) -> tuple[list[list
     base = [*cmacourse(), "build", str(course), "--format", format_name, "--out", str(out)]
     refused = run(base)
     if not refused.status:
-        return [base], ""
+        said = [line.removeprefix("cmacourse: ") for line in refused.stderr.splitlines() if "SCO" in line]
+        return [base], f"default options: {said[0]}" if said else ""
     note = f"the default refused ({last_message(refused.stderr)})"
     fallback = [*base, *FALLBACK_OPTIONS]
     if not run(fallback).status:
@@ -256,6 +257,11 @@ def course_size(folder: Path) -> tuple[int, int]:
     return sum(len(m.pages) for m in course.modules), sum(1 for _ in course.questions())
 
 
+def refused(row: Row) -> bool:
+    """Whether the default options refused the course, so that the figure is of a workaround."""
+    return row.note.startswith("the default refused")
+
+
 def verdict(met: bool) -> str:
     return "met" if met else "NOT MET"
 
@@ -302,7 +308,7 @@ def main(argv: list[str] | None = None) -> int:
         row = scorm12[GOAL_ZIP_PAGES]
         ratio = row.build.over(row.zip_floor)
         print(f"  {GOAL_ZIP_PAGES:,} pages into SCORM 1.2, default options, ≤ {GOAL_SCORM12_OVER_ZIP:g}× zip: {ratio:.1f}×"
-              f"{', and the default refused' if row.note else ''}: {verdict(ratio <= GOAL_SCORM12_OVER_ZIP and not row.note)}")
+              f"{', and the default refused' if refused(row) else ''}: {verdict(ratio <= GOAL_SCORM12_OVER_ZIP and not refused(row))}")
     ratio = flagship.build.over(flagship.version)
     print(f"  flagship into all seven formats ≤ {GOAL_FLAGSHIP_OVER_VERSION:g}× --version: {ratio:.1f}×: "
           f"{verdict(ratio <= GOAL_FLAGSHIP_OVER_VERSION)}")

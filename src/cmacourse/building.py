@@ -12,6 +12,7 @@ from .exporters.options import parse_options as check_options
 from .hints import did_you_mean
 from .loading import load_course
 from .outputs import OutputFolder
+from .player import shared_renders
 
 #: The ``--format`` value that builds every installed format.
 ALL_FORMATS = "all"
@@ -69,7 +70,7 @@ def build_formats(path: str | os.PathLike[str], format_name: str, out_dir: str |
     names = list(exporters.names()) if format_name == ALL_FORMATS else [format_name]
     given = options_for(names, parse_options(option_pairs))  # an unknown format or option fails before any work
     course = load_course(path)
-    with OutputFolder(out_dir) as folder:
+    with OutputFolder(out_dir) as folder, shared_renders():  # formats that carry the same player pages render them once
         for name in names:
             cls, writer = render_package(course, name, given[name])
             folder.stage(output_name(course, cls), writer, cls.layout)

@@ -12,6 +12,7 @@ import json
 import os
 import re
 import secrets
+import signal
 import socket
 import subprocess
 import time
@@ -19,6 +20,8 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+from ralph_lrs import free_port
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 STATE = REPO_ROOT / ".moodle"
@@ -29,19 +32,15 @@ SETUP_HINT = "run `bash scripts/setup-moodle.sh` (or scripts/test-lms.sh) from t
 LOOPBACK = "127.0.0.1"
 #: The password of every learner the tests create.
 LEARNER_PASSWORD = "Learner-pass-1"  # noqa: S105 (a throw-away test site on 127.0.0.1)
+#: PHP settings of the web server on top of .moodle/php/moodle.ini: compiled code shared by its workers
+#: in memory (the CLI scripts keep it in files), and every PHP message of every request logged.
+WEB_SERVER_SETTINGS = ("-d", "opcache.file_cache_only=0", "-d", "opcache.memory_consumption=256", "-d", "log_errors=1")
 #: A PHP message as PHP's own handler writes it to a page or a log: the web server's tell-tale.
 PHP_MESSAGE = re.compile(r"PHP (Warning|Notice|Deprecated|Fatal error|Parse error)|Debugging: |Warning</b>:|Notice</b>:|Deprecated</b>:")
 
 
 class MoodleProblem(AssertionError):
     """Moodle said something is wrong: a PHP message, a debugging message, an exception or a stop."""
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that is free right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((LOOPBACK, 0))
-        return int(sock.getsockname()[1])
 
 
 class Moodle:
@@ -105,9 +104,11 @@ class Moodle:
         self.wwwroot = f"http://{LOOPBACK}:{port}"
         self.web_log.write_text("")
         env = {**self.environment(), "PHP_CLI_SERVER_WORKERS": str(workers)}
-        server = subprocess.Popen(
-            ["php", "-d", "opcache.file_cache_only=0", "-d", "opcache.memory_consumption=256", "-d", "log_errors=1", "-d", f"error_log={self.web_log}", "-S", f"{LOOPBACK}:{port}", "-t", str(self.code)],
-            env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        # In a session of its own: its worker processes outlive a signal to the server alone.
+        server = subprocess.Popen(["php", *WEB_SERVER_SETTINGS, "-d", f"error_log={self.web_log}",
+                                   "-S", f"{LOOPBACK}:{port}", "-t", str(self.code)],
+                                  env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                  start_new_session=True)
         try:
             deadline = time.monotonic() + 20
             while True:
@@ -120,7 +121,7 @@ class Moodle:
                     time.sleep(0.1)
             yield self.wwwroot
         finally:
-            server.terminate()
+            os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=20)
             self.wwwroot = ""
 

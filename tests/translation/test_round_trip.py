@@ -192,3 +192,23 @@ def test_a_file_that_is_not_xliff_is_one_located_problem(course, tmp_path, capsy
     """A broken delivery is reported at its line, not as a traceback."""
     out = import_problems(course, b"<?xml version='1.0'?>\n<xliff version='1.2'>\n<file>", tmp_path, capsys)
     assert len(out) == 1 and "error[translation.syntax]" in out[0] and out[0].startswith(f"{tmp_path / 'delivered.xlf'}:")
+
+
+@pytest.mark.parametrize("language, message", [("en", "the course is written in en"), ("es_ES!", "not a language tag")])
+def test_export_into_the_source_language_or_a_bad_tag_is_a_usage_error(course, tmp_path, capsys, language, message):
+    """Nothing is written for a language the course is already in, or a tag that is not one."""
+    assert main(["translate", "export", str(course), "--lang", language, "--out", str(tmp_path / "out")]) == 2
+    assert message in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
+def test_entities_in_a_delivery_are_never_expanded(course, tmp_path, capsys):
+    """A file that declares entities (a 'billion laughs', an external file) gets no further than one problem."""
+    hostile = (b'<?xml version="1.0"?>\n<!DOCTYPE xliff [<!ENTITY secret SYSTEM "file:///etc/passwd">]>\n'
+               b'<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2"><file original="course.yaml"'
+               b' source-language="en" target-language="es" datatype="plaintext"><body><trans-unit id="course:i18n-clinic/title">'
+               b'<source>A first day at the clinic</source><target>&secret;</target></trans-unit></body></file></xliff>')
+    out = import_problems(course, hostile, tmp_path, capsys)
+    assert "root:" not in "\n".join(out)
+    # The entity stays unexpanded, so the target is empty: that unit is untranslated (and the others missing).
+    assert any("error[translation.untranslated]" in o and "'course:i18n-clinic/title'" in o for o in out)

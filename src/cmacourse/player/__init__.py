@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import contextlib
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from importlib import resources
+from typing import Any, TypeVar
 
 from ..errors import BuildError
 from ..media import read_media
@@ -15,7 +18,8 @@ from .pages import render_launch
 from .rendering import MarkdownRenderer, asset_path
 from .state import StateLayout, worst_case_length
 
-__all__ = ["DATA_SCRIPT", "XAPI_DATA_SCRIPT", "Launch", "LaunchLayout", "player_files", "render_player", "runtimes", "worst_case_state_size"]
+__all__ = ["DATA_SCRIPT", "XAPI_DATA_SCRIPT", "Launch", "LaunchLayout", "player_files", "render_player", "runtimes",
+           "shared_renders", "worst_case_state_size"]
 
 #: Package path of the course data script (``window.cmaCourse``).
 DATA_SCRIPT = "player/course.js"
@@ -42,6 +46,45 @@ RUNTIME_DATA: dict[str, tuple[str, ...]] = {"cmi5": (XAPI_DATA_SCRIPT,), "tincan
 
 def _core_path(core: str) -> str:
     return "player/" + core.rsplit("/", 1)[-1]
+
+_T = TypeVar("_T")
+
+
+class _Renders:
+    """What has been rendered for one course object, by what it depends on (the scope, the scripts)."""
+
+    def __init__(self) -> None:
+        self.course: Course | None = None
+        self.made: dict[tuple[Any, ...], Any] = {}
+
+    def get(self, course: Course, key: tuple[Any, ...], make: Callable[[], _T]) -> _T:
+        if self.course is not course:  # a course is frozen, so the same object renders the same bytes
+            self.course, self.made = course, {}
+        if key not in self.made:
+            self.made[key] = make()
+        return self.made[key]  # type: ignore[no-any-return]
+
+
+_shared: ContextVar[_Renders | None] = ContextVar("cmacourse_shared_renders", default=None)
+
+
+@contextlib.contextmanager
+def shared_renders() -> Iterator[None]:
+    """Inside the block, packages of one course reuse the launch documents and course data already rendered.
+
+    Formats that play the course in the same runtime family and scope carry the same bytes; building
+    them in one block renders those once. Outside a block nothing is kept.
+    """
+    token = _shared.set(_Renders())
+    try:
+        yield
+    finally:
+        _shared.reset(token)
+
+
+def _rendered(course: Course, key: tuple[Any, ...], make: Callable[[], _T]) -> _T:
+    renders = _shared.get()
+    return make() if renders is None else renders.get(course, key, make)
 
 
 def runtimes() -> tuple[str, ...]:
@@ -94,19 +137,30 @@ def render_player(course: Course, writer: PackageWriter, *, runtime: str, scope:
         BuildError: the adapter does not exist or a media file cannot be read.
     """
     files = dict(player_files(runtime))
-    layouts = launch_layouts(course, scope)
+    layouts = _rendered(course, ("layouts", scope), lambda: launch_layouts(course, scope))
     scripts = launch_scripts(runtime)
-    media = set(course.media_files())
-    for layout in layouts:
-        renderer = MarkdownRenderer(course.glossary, root=layout.root)
-        writer.add(layout.launch.href, render_launch(course, layout, renderer, scripts))
-        media |= renderer.media
-    writer.add(DATA_SCRIPT, data_script(course, layouts, MarkdownRenderer(course.glossary)))
+    documents, media = _rendered(course, ("launches", scope, scripts), lambda: _launch_documents(course, layouts, scripts))
+    for href, html in documents:
+        writer.add(href, html)
+    writer.add(DATA_SCRIPT, _rendered(course, ("data", scope),
+                                      lambda: data_script(course, layouts, MarkdownRenderer(course.glossary)).encode("utf-8")))
     for path, data in files.items():
         writer.add(path, data)
     for path in sorted(media):
         writer.add(asset_path(path), read_media(course.root, path))
     return tuple(layout.launch for layout in layouts)
+
+
+def _launch_documents(course: Course, layouts: tuple[LaunchLayout, ...],
+                      scripts: tuple[str, ...]) -> tuple[tuple[tuple[str, bytes], ...], frozenset[str]]:
+    """Each launch document's path and HTML, and every media file the course and its documents use."""
+    documents = []
+    media = set(course.media_files())
+    for layout in layouts:
+        renderer = MarkdownRenderer(course.glossary, root=layout.root)
+        documents.append((layout.launch.href, render_launch(course, layout, renderer, scripts).encode("utf-8")))
+        media |= renderer.media
+    return tuple(documents), frozenset(media)
 
 
 def worst_case_state_size(course: Course, scope: Scope = "course") -> int:

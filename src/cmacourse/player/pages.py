@@ -37,7 +37,19 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
+        bytecode_cache=_bytecode_cache(),
     )
+
+
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    # Compiling the templates costs a build more than rendering a small course does; Jinja keeps the
+    # compiled code per user (a private folder in the system's temporary directory), keyed by each
+    # template's source, so a changed template is compiled again. Where that folder is not safe to
+    # use, every build compiles.
+    try:
+        return jinja2.FileSystemBytecodeCache()
+    except RuntimeError:
+        return None
 
 
 def render_launch(course: Course, layout: LaunchLayout, renderer: MarkdownRenderer, scripts: Sequence[str]) -> str:
