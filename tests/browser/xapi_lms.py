@@ -85,6 +85,9 @@ class XapiLms:
         self.states: dict[tuple[Any, ...], bytes] = {}
         self.preferences: dict[tuple[str, ...], dict[str, str]] = {}
         self.seen: list[Seen] = []
+        # Statement bodies as they arrive, before the LRS sees them: a request is recorded in ``seen`` only
+        # once answered, which can be after a reader already finds its statements stored.
+        self.statement_bodies: list[bytes] = []
         #: Seconds to wait before forwarding each statement request (a slow LRS).
         self.statement_delay = 0.0
         #: This many statement writes that Ralph stored are answered 502, as if the answer were lost.
@@ -194,8 +197,10 @@ class XapiLms:
     def sent_statements(self) -> list[dict[str, Any]]:
         """Every statement the browser sent, once each, in the order first sent."""
         found: dict[str, dict[str, Any]] = {}
-        for request in self.statement_writes():
-            for statement in statements_of(request.body):
+        with self.lock:
+            bodies = list(self.statement_bodies)
+        for body in bodies:
+            for statement in statements_of(body):
                 found.setdefault(statement["id"], statement)
         return list(found.values())
 
@@ -226,6 +231,9 @@ class LmsHandler(QuietHandler):
             status, answer = self.fetch(url.path.rsplit("/", 1)[1])
         elif url.path.startswith("/xAPI/"):
             resource = url.path[len("/xAPI/"):].rstrip("/")
+            if resource == "statements" and method in ("POST", "PUT"):
+                with self.lms.lock:
+                    self.lms.statement_bodies.append(body)
             fault = self.lms.faults.decide(method, resource, body)
             if fault is not None:
                 self.faulty(fault, method, resource, query, body)
