@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import attrs
+from lxml import etree
 
 from ..errors import BuildError, UsageError
 from ..model import Course, Module
 from ..player import Launch, worst_case_state_size
 from ..player.layout import Scope
 from . import Exporter
-from ._package import PackageWriter
+from ._package import PackageWriter, sub_element
 
 #: The manifest's path: SCORM requires it at the root of the package (CAM, Content Packaging).
 MANIFEST = "imsmanifest.xml"
@@ -130,6 +131,37 @@ def scos(course: Course, launches: Sequence[Launch], scope: Scope) -> tuple[Sco,
 def package_files(writer: PackageWriter) -> list[str]:
     """Every file of the package but the manifest, sorted: what the resources must declare."""
     return [path for path in writer.paths() if path != MANIFEST]
+
+
+def resources(course: Course, items: Sequence[Sco], files: Sequence[str], *,
+              cp: Callable[[str], str], scorm_type: str) -> etree._Element:
+    """One SCO resource per item; with several, the files they share go in one asset resource.
+
+    Args:
+        cp: the qualified name of a content-packaging element of the standard's version.
+        scorm_type: the qualified name of its ``adlcp`` SCORM-type attribute.
+    """
+    def resource(identifier: str, kind: str, href: str | None, paths: Sequence[str]) -> etree._Element:
+        element = etree.Element(cp("resource"), identifier=identifier, type="webcontent")
+        element.set(scorm_type, kind)
+        if href is not None:
+            element.set("href", href)
+        for path in paths:
+            sub_element(element, cp("file"), href=path)
+        return element
+
+    element = etree.Element(cp("resources"))
+    if len(items) == 1:
+        element.append(resource(items[0].resource_id, "sco", items[0].launch.href, files))
+        return element
+    shared_id = xml_id("SHARED", course.id)
+    launch_files = {sco.launch.href for sco in items}
+    for sco in items:
+        sco_resource = resource(sco.resource_id, "sco", sco.launch.href, [sco.launch.href])
+        sub_element(sco_resource, cp("dependency"), identifierref=shared_id)
+        element.append(sco_resource)
+    element.append(resource(shared_id, "asset", None, [f for f in files if f not in launch_files]))
+    return element
 
 
 class ScormExporter(Exporter):

@@ -11,7 +11,7 @@ from ..model import Course
 from ..numbers import number_text
 from ..player import render_player
 from ._package import PackageWriter, sub_element
-from ._scorm import MANIFEST, Sco, ScormExporter, ScormOptions, choose_scope, package_files, scos, xml_id
+from ._scorm import MANIFEST, Sco, ScormExporter, ScormOptions, choose_scope, package_files, resources, scos, xml_id
 
 #: The namespaces of a SCORM 1.2 manifest. Moodle's parser ignores namespaces and matches the
 #: literal names ``adlcp:scormtype`` and ``adlcp:masteryscore``, so the prefixes are fixed too.
@@ -76,7 +76,7 @@ def manifest(course: Course, items: Sequence[Sco], files: Sequence[str]) -> etre
     sub_element(metadata, _cp("schemaversion"), "1.2")
     sub_element(metadata, _adlcp("location"), METADATA)
     root.append(organizations(course, items))
-    root.append(resources(course, items, files))
+    root.append(resources(course, items, files, cp=_cp, scorm_type=_adlcp("scormtype")))
     return root
 
 
@@ -107,33 +107,6 @@ def item(sco: Sco) -> etree._Element:
         sub_element(element, _adlcp("prerequisites"), script, type="aicc_script")
     if sco.mastery_score is not None:
         sub_element(element, _adlcp("masteryscore"), number_text(sco.mastery_score, places=4))
-    return element
-
-
-def resources(course: Course, items: Sequence[Sco], files: Sequence[str]) -> etree._Element:
-    """One SCO resource per item; with several, the files they share go in one asset resource."""
-    element = etree.Element(_cp("resources"))
-    if len(items) == 1:
-        element.append(resource(items[0].resource_id, "sco", items[0].launch.href, files))
-        return element
-    shared_id = xml_id("SHARED", course.id)
-    launch_files = {sco.launch.href for sco in items}
-    for sco in items:
-        sco_resource = resource(sco.resource_id, "sco", sco.launch.href, [sco.launch.href])
-        sub_element(sco_resource, _cp("dependency"), identifierref=shared_id)
-        element.append(sco_resource)
-    element.append(resource(shared_id, "asset", None, [f for f in files if f not in launch_files]))
-    return element
-
-
-def resource(identifier: str, scorm_type: str, href: str | None, files: Sequence[str]) -> etree._Element:
-    """A ``webcontent`` resource listing its files."""
-    element = etree.Element(_cp("resource"), identifier=identifier, type="webcontent")
-    element.set(_adlcp("scormtype"), scorm_type)
-    if href is not None:
-        element.set("href", href)
-    for path in files:
-        sub_element(element, _cp("file"), href=path)
     return element
 
 

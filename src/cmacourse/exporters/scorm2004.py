@@ -10,7 +10,7 @@ from ..model import Course
 from ..numbers import number_text
 from ..player import render_player
 from ._package import PackageWriter, sub_element
-from ._scorm import MANIFEST, Sco, ScormExporter, ScormOptions, choose_scope, package_files, scos, xml_id
+from ._scorm import MANIFEST, Sco, ScormExporter, ScormOptions, choose_scope, package_files, resources, scos, xml_id
 
 #: The namespaces of a SCORM 2004 4th Edition manifest. Moodle's parser ignores namespaces and
 #: matches literal names such as ``imsss:sequencing``, so the prefixes are fixed too.
@@ -83,7 +83,7 @@ def manifest(course: Course, items: Sequence[Sco], files: Sequence[str], *, map_
     sub_element(metadata, _q(None, "schemaversion"), "2004 4th Edition")
     metadata.append(lom(course))
     root.append(organizations(course, items, map_info=map_info))
-    root.append(resources(course, items, files))
+    root.append(resources(course, items, files, cp=lambda tag: _q(None, tag), scorm_type=_q("adlcp", "scormType")))
     return root
 
 
@@ -200,33 +200,6 @@ def global_objective_id(course: Course, sco: Sco) -> str:
 def _objective_id(sco: Sco) -> str:
     # Launch ids are content ids (the course's or a module's), which are valid URIs as they stand.
     return sco.launch.id
-
-
-def resources(course: Course, items: Sequence[Sco], files: Sequence[str]) -> etree._Element:
-    """One SCO resource per item; with several, the files they share go in one asset resource."""
-    element = etree.Element(_q(None, "resources"))
-    if len(items) == 1:
-        element.append(resource(items[0].resource_id, "sco", items[0].launch.href, files))
-        return element
-    shared_id = xml_id("SHARED", course.id)
-    launch_files = {sco.launch.href for sco in items}
-    for sco in items:
-        sco_resource = resource(sco.resource_id, "sco", sco.launch.href, [sco.launch.href])
-        sub_element(sco_resource, _q(None, "dependency"), identifierref=shared_id)
-        element.append(sco_resource)
-    element.append(resource(shared_id, "asset", None, [f for f in files if f not in launch_files]))
-    return element
-
-
-def resource(identifier: str, scorm_type: str, href: str | None, files: Sequence[str]) -> etree._Element:
-    """A ``webcontent`` resource listing its files."""
-    element = etree.Element(_q(None, "resource"), identifier=identifier, type="webcontent")
-    element.set(_q("adlcp", "scormType"), scorm_type)
-    if href is not None:
-        element.set("href", href)
-    for path in files:
-        sub_element(element, _q(None, "file"), href=path)
-    return element
 
 
 def lom(course: Course) -> etree._Element:
