@@ -3,16 +3,7 @@
 # the flagship packages in it. The main suite (scripts/test.sh) leaves tests/lms out.
 # Usage: bash scripts/test-lms.sh [pytest arguments]     (MOODLE_TARBALL: see setup-moodle.sh)
 set -euo pipefail
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$ROOT"
-PYTHON="${PYTHON:-python3}"
-VENV="$ROOT/.venv"
-
-if [[ ! -x "$VENV/bin/python" ]]; then
-    "$PYTHON" -m venv "$VENV"
-    "$VENV/bin/python" -m pip install --quiet --upgrade pip
-    "$VENV/bin/python" -m pip install --quiet -e ".[test]"
-fi
+source "$(dirname "${BASH_SOURCE[0]}")/test-venv.sh"
 bash "$ROOT/scripts/setup-moodle.sh"
 # The cluster runs only while the suite does.
 trap 'bash "$ROOT/scripts/setup-moodle.sh" stop' EXIT
