@@ -6,11 +6,14 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
+import attrs
+
 from .errors import UsageError
-from .exporters import declaration, exporters, output_name, render_package
+from .exporters import declaration, exporters, stage_package
 from .exporters.options import parse_options as check_options
 from .hints import did_you_mean
 from .loading import load_course
+from .model import Course
 from .outputs import OutputFolder
 from .player import shared_renders
 
@@ -57,8 +60,11 @@ def _spread(declared: dict[str, list[str]], options: dict[str, str]) -> dict[str
 
 
 def build_formats(path: str | os.PathLike[str], format_name: str, out_dir: str | os.PathLike[str],
-                  option_pairs: Iterable[str] = ()) -> list[Path]:
+                  option_pairs: Iterable[str] = (), *, translated_from: Course | None = None) -> list[Path]:
     """Load the course once, build every package asked for, then publish them all, or none if one fails.
+
+    ``translated_from`` is the course in its own language when ``path`` holds a translation of it
+    (``Course.translated_from``: the packages' xAPI language maps carry both languages).
 
     Raises:
         InvalidCourseError: the course has errors (nothing is written).
@@ -70,9 +76,10 @@ def build_formats(path: str | os.PathLike[str], format_name: str, out_dir: str |
     names = list(exporters.names()) if format_name == ALL_FORMATS else [format_name]
     given = options_for(names, parse_options(option_pairs))  # an unknown format or option fails before any work
     course = load_course(path)
+    if translated_from is not None:
+        course = attrs.evolve(course, translated_from=translated_from)
     with OutputFolder(out_dir) as folder, shared_renders():  # formats that carry the same player pages render them once
         for name in names:
-            cls, writer = render_package(course, name, given[name])
-            folder.stage(output_name(course, cls), writer, cls.layout)
+            stage_package(folder, course, name, given[name])
         return folder.commit()
 

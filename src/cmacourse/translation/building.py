@@ -37,7 +37,8 @@ def build_languages(path: str | os.PathLike[str], language: str, format_name: st
         InvalidCourseError: the course or a translation has errors (nothing is written).
         BuildError, OutputError: as for ``build_formats``.
     """
-    source_language = load_course(path).language
+    source = load_course(path)
+    source_language = source.language
     languages = (source_language, *course_languages(path)) if language == ALL_LANGUAGES else (check_language(language),)
     problems: list[Problem] = []
     for each in languages:
@@ -53,5 +54,5 @@ def build_languages(path: str | os.PathLike[str], language: str, format_name: st
             written.extend(build_formats(path, format_name, out, options))
             continue
         with translated_folder(load_translation(path, each)) as folder:
-            written.extend(build_formats(folder, format_name, out, options))
+            written.extend(build_formats(folder, format_name, out, options, translated_from=source))
     return written
