@@ -191,3 +191,26 @@ def test_falls_back_to_polling_without_file_events(course: Path, monkeypatch: py
         stop.set()
         watcher.join(timeout=5)
         site.close()
+
+
+def test_a_course_named_from_the_working_folder_rebuilds(course: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A relative course path, as `cmacourse preview` gets by default (course_content), rebuilds on a change too."""
+    monkeypatch.chdir(course.parent)
+    site = PreviewSite(Path(course.name))
+    site.rebuild()
+    stop = threading.Event()
+    said: list[str] = []
+    watcher = threading.Thread(target=_watch, args=(site, stop, said.append), daemon=True)
+    watcher.start()
+    try:
+        time.sleep(0.5)  # the watcher is listening
+        page = course / "01-basics" / "first.md"
+        page.write_text(page.read_text() + "\nEdited.\n")
+        deadline = time.monotonic() + 10
+        while site.version < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert site.version == 2 and said == ["Build 2: up to date."]
+    finally:
+        stop.set()
+        watcher.join(timeout=5)
+        site.close()

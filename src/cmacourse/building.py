@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from .errors import UsageError
-from .exporters import declaration, exporters, output_name, render_package
+from .exporters import declaration, exporters, stage_package
 from .exporters.options import parse_options as check_options
 from .hints import did_you_mean
 from .loading import load_course
@@ -74,7 +74,6 @@ def build_formats(path: str | os.PathLike[str] | Course, format_name: str, out_d
     course = path if isinstance(path, Course) else load_course(path)
     with OutputFolder(out_dir) as folder, shared_renders():  # formats that carry the same player pages render them once
         for name in names:
-            cls, writer = render_package(course, name, given[name])
-            folder.stage(output_name(course, cls), writer, cls.layout)
+            stage_package(folder, course, name, given[name])
         return folder.commit()
 

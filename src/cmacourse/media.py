@@ -57,7 +57,7 @@ def type_problem(rel: str) -> str | None:
     dot = rel.rfind(".")
     extension = rel[dot:].lower() if dot > rel.rfind("/") else ""
     if extension in ACTIVE_TYPES:
-        return (f"{rel} is a {extension} file, which a browser runs as a page or program when it is opened from the LMS; "
+        return (f"it is a {extension} file, which a browser runs as a page or program when it is opened from the LMS; "
                 "packages carry images, audio, video and captions only")
     return None
 

@@ -30,6 +30,8 @@ logger = logging.getLogger(__name__)
 
 #: Name prefix of a build's staging folder inside the output folder.
 STAGING_PREFIX = ".cmacourse-staging-"
+#: Name prefix, inside staging, of the folder that holds a package's files while they are made.
+SPOOL_PREFIX = ".files-"
 
 
 class OutputFolder:
@@ -63,6 +65,24 @@ class OutputFolder:
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         self._release()
 
+    def writer(self, name: str, layout: Layout, first_entry: str | None = None) -> PackageWriter:
+        """A writer for the package ``name`` that puts each file into staging as it is added.
+
+        Raises:
+            OutputError: a file or folder of that name is in the way, or staging cannot be written.
+        """
+        assert self._staging is not None, "writer() outside the with block"
+        target = self.path / name
+        if target.exists() and target.is_dir() != (layout == "folder"):
+            found = "a folder" if target.is_dir() else "a file"
+            raise OutputError(target, f"{found} of that name is in the way", "remove it or choose another folder")
+        spool = self._staging / f"{SPOOL_PREFIX}{name}"
+        try:
+            spool.mkdir()
+        except OSError as exc:
+            raise OutputError.from_os_error(exc, target) from None
+        return PackageWriter(first_entry, spool=spool)
+
     def stage(self, name: str, writer: PackageWriter, layout: Layout) -> Path:
         """Write one package into staging; it becomes ``<folder>/<name>`` at ``commit``. Returns that path."""
         assert self._staging is not None, "stage() outside the with block"
@@ -75,6 +95,8 @@ class OutputFolder:
         staged = self._staging / name
         try:
             writer.write(staged, layout)
+            if writer.spool is not None and writer.spool != staged:
+                shutil.rmtree(writer.spool)  # its files are in the archive now
             _make_readable(staged)
         except OSError as exc:
             raise OutputError.from_os_error(exc, target) from None

@@ -45,27 +45,25 @@ class PreviewSite:
     """The latest build of a course folder, in a temporary folder, or the problems that stopped it."""
 
     def __init__(self, root: Path) -> None:
-        self.root = root
+        # Absolute, as the paths of file events are: a relative root (the default course_content) matched none.
+        self.root = root.absolute()
         self.workdir = Path(tempfile.mkdtemp(prefix="cmacourse-preview-"))
         self.lock = threading.Lock()
         self.version = 0
         self.build_dir: Path | None = None
-        #: What stopped the latest build: problems in the browser's form (paths from the course folder).
+        #: What stopped the latest build, as ``validate`` prints it (paths from where the command runs), for
+        #: the terminal and the browser alike.
         self.problems: list[str] = []
-        #: The same for the terminal, named as ``validate`` names them (paths from where the command runs).
-        self.terminal_problems: list[str] = []
         self.course_id = ""
         self.title = root.name
     def rebuild(self) -> None:
         """Build the course with the preview adapter; a broken course becomes a list of problems."""
         problems: list[str] = []
-        typed: list[str] = []
         target = self.workdir / f"build-{self.version + 1}"
         try:
             report = read_course(self.root)
             if report.errors or report.course is None:
-                problems = [str(p) for p in report.problems]
-                typed = [str(p) for p in problems_as_typed(report.problems, self.root)]
+                problems = [str(p) for p in problems_as_typed(report.problems, self.root)]
             else:
                 course = report.course
                 writer = PackageWriter()
@@ -73,16 +71,15 @@ class PreviewSite:
                 writer.write_folder(target)
                 self.course_id, self.title = course.id, course.title
         except CmaCourseError as exc:
-            problems = typed = [str(exc)]
+            problems = [str(exc)]
         except OSError as exc:  # the temporary folder is full or gone: say where, keep serving
-            problems = typed = [str(OutputError.from_os_error(exc, target))]
+            problems = [str(OutputError.from_os_error(exc, target))]
         except Exception:  # noqa: BLE001 - a bug must not stop the preview; the author sees it in the browser
-            problems = typed = ["cmacourse failed while building the preview:\n" + traceback.format_exc()]
+            problems = ["cmacourse failed while building the preview:\n" + traceback.format_exc()]
         with self.lock:
             previous = self.build_dir
             self.build_dir = None if problems else target
             self.problems = problems
-            self.terminal_problems = typed
             self.version += 1
         if previous is not None:
             shutil.rmtree(previous, ignore_errors=True)
@@ -97,7 +94,7 @@ class PreviewSite:
 
     def report(self) -> str:
         """What the terminal shows after a build: the note, then every problem as ``validate`` prints it."""
-        return "\n".join([self.note, *self.terminal_problems])
+        return "\n".join([self.note, *self.problems])
 
     def is_course_file(self, change: watchfiles.Change, path: str) -> bool:
         """Whether a file event can change the course: not editors' swap files, version control or other hidden files."""

@@ -59,14 +59,17 @@ def test_rebuild_replaces_the_previous_build(site: PreviewSite) -> None:
     assert "One more line." in (site.build_dir / "index.html").read_text()  # type: ignore[operator]
 
 
-def test_broken_course_becomes_problems(site: PreviewSite) -> None:
-    """A content error leaves no build and lists each located problem; fixing it builds again."""
+def test_broken_course_becomes_problems(site: PreviewSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A content error leaves no build and lists each located problem, named from where the preview runs as the
+    terminal names it; fixing it builds again."""
+    monkeypatch.chdir(site.root.parent)
     module = site.root / "02-practice" / "module.yaml"
     good = module.read_text()
     module.write_text(good.replace("requires: [basics]", "requires: [nowhere]"))
     site.rebuild()
     assert site.build_dir is None
-    assert any(p.startswith("02-practice/module.yaml:") and "nowhere" in p for p in site.problems)
+    assert any(p.startswith("course/02-practice/module.yaml:") and "nowhere" in p for p in site.problems)
+    assert site.report().splitlines()[1:] == "\n".join(site.problems).splitlines()
     assert site.note.startswith("Build 2: the course has")
     module.write_text(good)
     site.rebuild()
