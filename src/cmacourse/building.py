@@ -6,8 +6,6 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-import attrs
-
 from .errors import UsageError
 from .exporters import declaration, exporters, stage_package
 from .exporters.options import parse_options as check_options
@@ -59,12 +57,10 @@ def _spread(declared: dict[str, list[str]], options: dict[str, str]) -> dict[str
     return {name: {k: v for k, v in options.items() if k in keys} for name, keys in declared.items()}
 
 
-def build_formats(path: str | os.PathLike[str], format_name: str, out_dir: str | os.PathLike[str],
-                  option_pairs: Iterable[str] = (), *, translated_from: Course | None = None) -> list[Path]:
-    """Load the course once, build every package asked for, then publish them all, or none if one fails.
-
-    ``translated_from`` is the course in its own language when ``path`` holds a translation of it
-    (``Course.translated_from``: the packages' xAPI language maps carry both languages).
+def build_formats(path: str | os.PathLike[str] | Course, format_name: str, out_dir: str | os.PathLike[str],
+                  option_pairs: Iterable[str] = ()) -> list[Path]:
+    """Load the course once (unless ``path`` is a course already loaded), build every package asked for,
+    then publish them all, or none if one fails.
 
     Raises:
         InvalidCourseError: the course has errors (nothing is written).
@@ -75,9 +71,7 @@ def build_formats(path: str | os.PathLike[str], format_name: str, out_dir: str |
     """
     names = list(exporters.names()) if format_name == ALL_FORMATS else [format_name]
     given = options_for(names, parse_options(option_pairs))  # an unknown format or option fails before any work
-    course = load_course(path)
-    if translated_from is not None:
-        course = attrs.evolve(course, translated_from=translated_from)
+    course = path if isinstance(path, Course) else load_course(path)
     with OutputFolder(out_dir) as folder, shared_renders():  # formats that carry the same player pages render them once
         for name in names:
             stage_package(folder, course, name, given[name])
