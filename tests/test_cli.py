@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -13,7 +15,7 @@ from cmacourse import __version__, read_course
 from cmacourse.cli import main
 from coursebuilder import MINIMAL, edit, write_course
 
-JSON_KEYS = {"file", "line", "column", "pointer", "severity", "code", "message", "hint"}
+JSON_KEYS = {"file", "line", "column", "pointer", "severity", "code", "message", "hint", "paths"}
 
 #: Two errors in two files and nothing else.
 TWO_ERRORS = edit(edit(MINIMAL, "m1/module.yaml", "kind: diploma", "kind: diplome"), "m2/quiz.yaml", "tolerance: 0.1", "tolerance: -1")
@@ -61,7 +63,7 @@ def test_validate_errors_exit_1_with_one_line_each(tmp_path: Path, capsys: pytes
 
 
 def test_json_output_structure(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """--json prints one document: valid, and every problem with file, line, column, pointer, severity, code, message, hint."""
+    """--json prints one document: valid, and every problem with file, line, column, pointer, severity, code, message, hint, paths."""
     root = write_course(tmp_path / "c", TWO_ERRORS)
     assert main(["validate", str(root), "--json"]) == 1
     document = json.loads(capsys.readouterr().out)
@@ -72,10 +74,24 @@ def test_json_output_structure(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert document["problems"] == [
         {"file": "m1/module.yaml", "line": 3, "column": 7, "pointer": "/kind", "severity": "error", "code": "schema.enum",
          "message": "'diplome' is not allowed here; expected one of diploma, program, externship, exam, jobs, recertification",
-         "hint": "did you mean 'diploma'?"},
+         "hint": "did you mean 'diploma'?", "paths": {}},
         {"file": "m2/quiz.yaml", "line": 10, "column": 16, "pointer": "/questions/0/tolerance", "severity": "error",
-         "code": "schema.minimum", "message": "-1 is less than the minimum of 0", "hint": None},
+         "code": "schema.minimum", "message": "-1 is less than the minimum of 0", "hint": None, "paths": {}},
     ]
+
+
+def test_json_names_the_paths_a_problem_mentions(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each path a message or hint names is in ``paths`` by name, written as the message writes it: from the working folder."""
+    write_course(tmp_path / "c", edit(MINIMAL, "course.yaml", "  - m2\n", "  - m22\n"))
+    monkeypatch.chdir(tmp_path)
+    assert main(["validate", "c", "--json"]) == 1
+    (problem,) = json.loads(capsys.readouterr().out)["problems"]
+    assert problem == {"file": "c/course.yaml", "line": 5, "column": 5, "pointer": "/modules/1", "severity": "error",
+                       "code": "file.missing", "message": "c/m22/module.yaml does not exist",
+                       "hint": "did you mean 'm2' (c/m2/module.yaml)?", "paths": {"file": "c/m22/module.yaml", "similar": "c/m2/module.yaml"}}
+    (api,) = read_course(tmp_path / "c").problems
+    assert api.message == "m22/module.yaml does not exist" and dict(api.paths) == {"file": "m22/module.yaml", "similar": "m2/module.yaml"}
 
 
 def test_json_output_of_a_clean_course(clean: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -328,3 +344,61 @@ def test_values_that_cannot_be_meant_are_usage_errors(argv: list[str], words: st
     assert stopped.value.code == 2
     assert words in capsys.readouterr().err
     assert sorted(p.name for p in clean.parent.iterdir()) == ["course_content"]
+
+
+CMACOURSE = str(Path(sys.executable).with_name("cmacourse"))
+#: A path a problem line can name: a file of the course or its media, perhaps with :line:column after it.
+PATH_IN_LINE = re.compile(r"(?<![\w'./-])([\w./-]+\.(?:svg|vtt|md|yaml))(?::\d+:\d+)?(?![\w'])")
+VIDEO = "\n```video\nsrc: ../media/pic.svg\ntitle: A clip\ntranscript: Words.\ncaptions: clip.vtt\n```\n"
+#: Each broken course: its files, the code it gives, and the course paths its line names that do not exist.
+BROKEN: dict[str, tuple[dict[str, str | bytes], str, set[str]]] = {
+    "missing image": (edit(MINIMAL, "m1/intro.md", "](../media/pic.svg)", "](../media/gone.svg)"), "ref.missing-media",
+                      {"media/gone.svg"}),
+    "missing caption file": (edit(MINIMAL, "m2/lesson.md", "every dose.\n", "every dose.\n" + VIDEO), "ref.missing-media",
+                             {"m2/clip.vtt"}),
+    "missing transcript": (edit(MINIMAL, "m2/lesson.md", "every dose.\n", "every dose.\n" + VIDEO.replace("transcript: Words.\n", "")),
+                           "schema.required", {"m2/clip.vtt"}),
+    "broken module reference": (edit(MINIMAL, "course.yaml", "  - m2\n", "  - m22\n"), "file.missing", {"m22/module.yaml"}),
+    "broken symlink": (dict(MINIMAL), "file.missing", {"m1/gone.md"}),
+    "duplicate id": (edit(MINIMAL, "m2/lesson.md", "id: lesson", "id: intro"), "id.duplicate", set()),
+}
+
+
+def _run_from(cwd: Path, course: str, *options: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([CMACOURSE, "validate", course, *options], cwd=cwd, capture_output=True, text=True, timeout=120)
+
+
+@pytest.mark.parametrize("where", ["two levels down", "from inside the course with .."])
+@pytest.mark.parametrize("case", sorted(BROKEN))
+def test_every_path_a_problem_line_names_opens_from_the_working_folder(case: str, where: str, tmp_path: Path) -> None:
+    """Run from elsewhere than the course's parent, the file, every path in the message and the one in the hint open
+    from where the command ran (a missing file is named where it would be), in the text and in --json alike."""
+    files, code, missing = BROKEN[case]
+    root = write_course(tmp_path / "work" / "a" / "b" / "course_content", files)
+    if case == "broken symlink":
+        (root / "m1" / "intro.md").unlink()
+        (root / "m1" / "intro.md").symlink_to("gone.md")
+    cwd, course = (tmp_path / "work", "a/b/course_content") if where == "two levels down" else (root / "m1", "..")
+    text, document = _run_from(cwd, course), _run_from(cwd, course, "--json")
+    assert text.returncode == document.returncode == 1 and "Traceback" not in text.stderr + document.stderr
+    problems = [p for p in json.loads(document.stdout)["problems"] if p["code"] == code]
+    assert problems, document.stdout
+    absent = {(root / rel).resolve() for rel in missing}
+
+    def opens(path: str) -> bool:
+        return os.path.lexists(cwd / path) or (cwd / path).resolve() in absent
+
+    for problem in problems:
+        assert opens(problem["file"]), problem
+        for path in problem["paths"].values():
+            assert opens(path) and path in f"{problem['message']} {problem['hint']}", problem
+        line = next(line for line in text.stdout.split("\n") if line.startswith(f"{problem['file']}:{problem['line']}:"))
+        following = text.stdout.split(line + "\n", 1)[1]
+        hint = following.splitlines()[0] if following.startswith("    hint: ") else ""
+        assert problem["message"] in line and (problem["hint"] or "") in hint
+        named = PATH_IN_LINE.findall(f"{line}\n{hint}")
+        assert named and all(opens(path) for path in named), (named, line, hint)
+    if case == "duplicate id":
+        assert any(p["hint"].startswith("first used at ") and p["paths"] for p in problems)
+    if case in ("broken module reference", "broken symlink", "missing image", "missing caption file"):
+        assert all(p["paths"] for p in problems)

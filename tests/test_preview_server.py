@@ -117,7 +117,7 @@ def test_problems_are_listed_in_the_terminal(course: Path, tmp_path: Path) -> No
     module.write_text(module.read_text().replace("requires: [basics]", "requires: [nowhere]"))
     running = Running("course", "--port", "0", cwd=tmp_path)
     try:
-        running.wait_for(r"Build 1: the course has \d+ problems?\.")
+        running.wait_for(r"Build 1: the course has (\d+) problems? \(\1 errors?, 0 warnings\)\.")
         listed = running.wait_for(r"^course/02-practice/module\.yaml:\d+:\d+: error\[ref\.[a-z-]+\]: .*nowhere.*$")
         validate = subprocess.run([CMACOURSE, "validate", "course"], cwd=tmp_path, capture_output=True, text=True)
         assert listed[0] in validate.stdout.splitlines()
@@ -187,6 +187,29 @@ def test_falls_back_to_polling_without_file_events(course: Path, monkeypatch: py
             time.sleep(0.05)
         assert said[0].startswith("cmacourse: file events are not available here") and "polling" in said[0]
         assert site.version == 2 and said[1:] == ["Build 2: up to date."]
+    finally:
+        stop.set()
+        watcher.join(timeout=5)
+        site.close()
+
+
+def test_a_course_named_from_the_working_folder_rebuilds(course: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A relative course path, as `cmacourse preview` gets by default (course_content), rebuilds on a change too."""
+    monkeypatch.chdir(course.parent)
+    site = PreviewSite(Path(course.name))
+    site.rebuild()
+    stop = threading.Event()
+    said: list[str] = []
+    watcher = threading.Thread(target=_watch, args=(site, stop, said.append), daemon=True)
+    watcher.start()
+    try:
+        time.sleep(0.5)  # the watcher is listening
+        page = course / "01-basics" / "first.md"
+        page.write_text(page.read_text() + "\nEdited.\n")
+        deadline = time.monotonic() + 10
+        while site.version < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert site.version == 2 and said == ["Build 2: up to date."]
     finally:
         stop.set()
         watcher.join(timeout=5)

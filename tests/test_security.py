@@ -108,7 +108,8 @@ def test_a_broken_link_is_named_as_one_without_a_did_you_mean_for_itself(tmp_pat
     (course_dir / "m1" / "intro.md").symlink_to("gone.md")
     (problem,) = read_course(course_dir).problems
     assert problem.code == "file.missing" and problem.hint is None
-    assert problem.message == "m1/intro.md is a link to gone.md, which does not exist"
+    assert problem.message == "m1/intro.md is a link to m1/gone.md, which does not exist"
+    assert problem.paths == (("file", "m1/intro.md"), ("target", "m1/gone.md"))
 
 
 def test_media_read_for_a_package_is_checked_again(tmp_path: Path, outside: Path) -> None:

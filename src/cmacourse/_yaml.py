@@ -1,8 +1,10 @@
 """A fast, strict YAML reader: plain JSON-like data, no duplicate keys, no aliases, no timestamps.
 
-Clean files are parsed by yaml-rs (YAML 1.2, in Rust: about ten times faster than PyYAML here).
-Only a file that fails is parsed again by PyYAML, whose errors carry a line and column for every
-kind of problem; PyYAML also maps pointers to lines for the schema errors (see sourcemap.py).
+Every value comes from yaml-rs (YAML 1.2, in Rust: about ten times faster than PyYAML here), so a
+file means the same whatever it starts with. PyYAML parses only to find fault: a file that yaml-rs
+refuses, and any text with a document marker or a NUL, which yaml-rs would read as several documents
+or an empty value. Its errors carry a line and column for every kind of problem; it also maps
+pointers to lines for the schema errors (see sourcemap.py).
 """
 
 from __future__ import annotations
@@ -93,24 +95,26 @@ def load_yaml(text: str) -> Any:
     """
     if _LONG_NUMBER.search(text):
         _check_numbers(text)
-    # yaml-rs returns a list for several documents, which a top-level list would look like, and reads
-    # a NUL as an empty value: let the careful path see any text with a document marker or a NUL.
-    if "\x00" not in text and not _DOCUMENT_MARKER.search(text):
-        try:
-            data = yaml_rs.loads(text, parse_datetime=False, alias_limits=_NO_ALIASES)
-        except yaml_rs.YAMLDecodeError as exc:
-            fast_error = str(exc)
-        except RecursionError:
-            fast_error = _TOO_DEEP
-        else:
-            if _deeper_than_allowed(data):
-                raise _depth_error(text)
-            return data
+    if "\x00" in text or _DOCUMENT_MARKER.search(text):
+        # yaml-rs returns a list for several documents, which a top-level list would look like, and reads
+        # a NUL as an empty value: the careful parser first makes sure this is one document of YAML text.
+        # Its data is not used: PyYAML reads YAML 1.1 (``no`` is false, ``1:30`` is 90), and a ``---``
+        # line must not change what the values mean.
         _check_depth(text)
-        _load_located(text)  # raises the located error when PyYAML finds one too
-        raise _locate_fast_error(_from_fast_error(fast_error), text)
+        _load_located(text)
+    try:
+        data = yaml_rs.loads(text, parse_datetime=False, alias_limits=_NO_ALIASES)
+    except yaml_rs.YAMLDecodeError as exc:
+        fast_error = str(exc)
+    except RecursionError:
+        fast_error = _TOO_DEEP
+    else:
+        if _deeper_than_allowed(data):
+            raise _depth_error(text)
+        return data
     _check_depth(text)
-    return _load_located(text)
+    _load_located(text)  # raises the located error when PyYAML finds one too
+    raise _locate_fast_error(_from_fast_error(fast_error), text)
 
 
 def _check_numbers(text: str) -> None:

@@ -7,10 +7,11 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from .errors import UsageError
-from .exporters import declaration, exporters, output_name, render_package
+from .exporters import declaration, exporters, stage_package
 from .exporters.options import parse_options as check_options
 from .hints import did_you_mean
 from .loading import load_course
+from .model import Course
 from .outputs import OutputFolder
 from .player import shared_renders
 
@@ -56,9 +57,10 @@ def _spread(declared: dict[str, list[str]], options: dict[str, str]) -> dict[str
     return {name: {k: v for k, v in options.items() if k in keys} for name, keys in declared.items()}
 
 
-def build_formats(path: str | os.PathLike[str], format_name: str, out_dir: str | os.PathLike[str],
+def build_formats(path: str | os.PathLike[str] | Course, format_name: str, out_dir: str | os.PathLike[str],
                   option_pairs: Iterable[str] = ()) -> list[Path]:
-    """Load the course once, build every package asked for, then publish them all, or none if one fails.
+    """Load the course once (unless ``path`` is a course already loaded), build every package asked for,
+    then publish them all, or none if one fails.
 
     Raises:
         InvalidCourseError: the course has errors (nothing is written).
@@ -69,10 +71,9 @@ def build_formats(path: str | os.PathLike[str], format_name: str, out_dir: str |
     """
     names = list(exporters.names()) if format_name == ALL_FORMATS else [format_name]
     given = options_for(names, parse_options(option_pairs))  # an unknown format or option fails before any work
-    course = load_course(path)
+    course = path if isinstance(path, Course) else load_course(path)
     with OutputFolder(out_dir) as folder, shared_renders():  # formats that carry the same player pages render them once
         for name in names:
-            cls, writer = render_package(course, name, given[name])
-            folder.stage(output_name(course, cls), writer, cls.layout)
+            stage_package(folder, course, name, given[name])
         return folder.commit()
 

@@ -244,15 +244,16 @@ def _translate_export(args: argparse.Namespace) -> int:
 
 
 def _translate_import(args: argparse.Namespace) -> int:
-    from .errors import InvalidCourseError
+    from .errors import InvalidCourseError, problems_as_typed
     from .hints import shown_path
+    from .loading import course_root
     from .translation.workflow import import_translation
 
     try:
         summary = import_translation(args.file, args.path)
     except InvalidCourseError as exc:
-        # The problems are in the translation file, named as it was typed, not in the course folder.
-        _print_problems(exc.problems)
+        # The problems are in the translation file, named as it was typed; the course files they name are the course's.
+        _print_problems(problems_as_typed(exc.problems, course_root(args.path), location=False))
         return 1
     print(shown_path(summary.path))
     print(f"{summary.units} units in {summary.language}", file=sys.stderr)

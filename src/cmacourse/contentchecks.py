@@ -7,30 +7,28 @@ validates also builds, and what builds was validated.
 
 from __future__ import annotations
 
-import posixpath
 from collections.abc import Iterable, Iterator
 
 import attrs
 
 from . import media
 from .coursefiles import MAX_MEDIA_BYTES, CourseFolder, NotRegularError, OutsideCourseError, TooLargeError, megabytes
-from .errors import Location, Problem, Severity
+from .errors import Location, Problem, Severity, literal
 from .hints import did_you_mean
 from .markdown import GLOSSARY_SCHEME, MAX_MARKDOWN_CHARS, RawHtml, course_texts, raw_html, references
 from .model import Course
 from .sourcemap import SourceRef
 
-#: Stands for the media file as the author wrote it, in messages worked out once per file for every place that uses it.
-_WRITTEN = "{written}"
+#: Stands for the kind of media file ("image", "media file") in messages worked out once per file for every place that uses it.
+_NOUN = "<noun>"
 #: How many findings inside one media file a message lists before it says "and N more".
 _SHOWN_FINDINGS = 3
 
 
 @attrs.frozen
 class _Use:
-    """One place a media file is used: the path as the author wrote it and where."""
+    """One place a media file is used: where, and what the author calls it there."""
 
-    written: str
     ref: SourceRef | None
     extra: str = ""
     #: What the author calls it: ``image`` for one in Markdown, ``media file`` for a block's file.
@@ -39,11 +37,15 @@ class _Use:
 
 @attrs.frozen
 class _FileProblem:
-    """A problem of one media file, reported at every place that uses it; ``_WRITTEN`` in the message stands for that place's path."""
+    """A problem of one media file, reported at every place that uses it; ``_NOUN`` in the message stands for what that place calls it.
+
+    The message names the file as ``{media}`` (and any link on the way as ``{link}`` and ``{target}``).
+    """
 
     code: str
     message: str
     hint: str | None = None
+    paths: dict[str, str] = attrs.field(factory=dict)
 
 
 def content_problems(course: Course, complete: bool) -> Iterator[Problem]:
@@ -54,20 +56,20 @@ def content_problems(course: Course, complete: bool) -> Iterator[Problem]:
         for page in module.pages:
             for block in page.blocks:
                 for path, where in block.media():
-                    # Name the file as the author wrote it, relative to the page, not to the course.
-                    written = posixpath.relpath(path, posixpath.dirname(page.path) or ".")
-                    uses.setdefault(path, []).append(_Use(written, getattr(block, "source", None), where))
+                    uses.setdefault(path, []).append(_Use(getattr(block, "source", None), where))
     folder = CourseFolder(course.root)
     for path, places in sorted(uses.items()):
         found = _media_file(folder, path)
         for place in places if found else ():
-            yield _problem(found.code, found.message.replace(_WRITTEN, f"{place.noun} {place.written!r}"), place, hint=found.hint)
+            yield _problem(found.code, found.message.replace(_NOUN, place.noun), place, hint=found.hint,
+                           paths={"media": path, **found.paths})
     yield from _case_collisions(uses)
 
 
-def _problem(code: str, message: str, use: _Use, *, severity: Severity = "error", hint: str | None = None) -> Problem:
+def _problem(code: str, message: str, use: _Use, *, severity: Severity = "error", hint: str | None = None,
+             paths: dict[str, str] | None = None) -> Problem:
     location = use.ref.location(use.extra) if use.ref else Location("course.yaml")
-    return Problem(code=code, message=message, location=location, severity=severity, hint=hint)
+    return Problem(code=code, message=message, location=location, severity=severity, hint=hint, paths=paths)
 
 
 def _markdown(course: Course, complete: bool, uses: dict[str, list[_Use]]) -> Iterator[Problem]:
@@ -76,17 +78,17 @@ def _markdown(course: Course, complete: bool, uses: dict[str, list[_Use]]) -> It
     for text in course_texts(course):
         if len(text.text) > MAX_MARKDOWN_CHARS:
             yield _problem("markdown.too-long", f"this Markdown text is {len(text.text):,} characters long; one text may hold at most "
-                           f"{MAX_MARKDOWN_CHARS:,}", _Use("", text.at(1, 1)), hint="split it over several pages, "
+                           f"{MAX_MARKDOWN_CHARS:,}", _Use(text.at(1, 1)), hint="split it over several pages, "
                            "or put a content block between its parts")
             continue
         refs = references(text.text, text.referrer)
         for link in refs.glossary_terms() if terms is not None else ():
             term = link.href[len(GLOSSARY_SCHEME):]
             if term not in terms:
-                yield _problem("ref.unknown-term", f"no glossary term has the id {term!r}", _Use("", text.at(link.line, link.column)),
+                yield _problem("ref.unknown-term", f"no glossary term has the id {term!r}", _Use(text.at(link.line, link.column)),
                                hint=did_you_mean(term, terms))
         for image in refs.images:
-            place = _Use(image.target, text.at(image.line, image.column), noun="image")
+            place = _Use(text.at(image.line, image.column), noun="image")
             if image.resolved is None:
                 yield _problem("ref.outside-course", f"the image {image.target!r} leaves the course folder", place)
             else:
@@ -101,35 +103,37 @@ def _markdown(course: Course, complete: bool, uses: dict[str, list[_Use]]) -> It
                 continue  # one warning for <b>…</b>, at the opening tag
             opened.add(tag.name)
             yield _problem("markdown.raw-html", f"raw HTML {tag.tag!r} is shown to learners as literal text, not as HTML",
-                           _Use("", text.at(tag.line, tag.column)), severity="warning", hint=html_alternative(tag))
+                           _Use(text.at(tag.line, tag.column)), severity="warning", hint=html_alternative(tag))
 
 
 def _media_file(folder: CourseFolder, path: str) -> _FileProblem | None:
     """The problem of one media file, if it has one."""
     refused = media.name_problem(path)
     if refused:
-        return _FileProblem("media.file-name", f"the {_WRITTEN} cannot be packaged: {refused}")
+        return _FileProblem("media.file-name", f"the {_NOUN} {{media}} cannot be packaged: {literal(refused)}")
     refused = media.type_problem(path)
     if refused:
-        return _FileProblem("media.type", f"the {_WRITTEN} cannot be packaged: {refused}")
+        return _FileProblem("media.type", f"the {_NOUN} {{media}} cannot be packaged: {literal(refused)}")
     try:
         data = folder.read_bytes(path, MAX_MEDIA_BYTES)
     except OutsideCourseError as exc:
-        return _FileProblem("ref.outside-course", f"the {_WRITTEN} leads outside the course folder: {exc.link} is a link to {exc.target}",
-                            "copy the file into the course folder instead of linking to it")
+        message, paths = exc.problem_text(f"the {_NOUN} {{media}}")
+        return _FileProblem("ref.outside-course", message, "copy the file into the course folder instead of linking to it",
+                            {name: found for name, found in paths.items() if name != "file"})
     except TooLargeError as exc:
-        return _FileProblem("file.too-large", f"the {_WRITTEN} is {megabytes(exc.size)}; a media file may hold at most {megabytes(exc.limit)}",
-                            "make it smaller (a lower bit rate or resolution), or link to it from a module's links")
+        return _FileProblem("file.too-large", f"the {_NOUN} {{media}} is {megabytes(exc.size)}; a media file may hold at most "
+                            f"{megabytes(exc.limit)}", "make it smaller (a lower bit rate or resolution), or link to it from a module's links")
     except NotRegularError as exc:
-        return _FileProblem("ref.missing-media", f"the {_WRITTEN} is {exc.kind}, not a file")
+        return _FileProblem("ref.missing-media", f"the {_NOUN} {{media}} is {exc.kind}, not a file")
     except (OSError, ValueError):
-        return _FileProblem("ref.missing-media", f"the {_WRITTEN} does not exist")
+        return _FileProblem("ref.missing-media", f"the {_NOUN} {{media}} does not exist")
     findings = list(media.content_problems(path, data))
     if not findings:
         return None
     shown = "; ".join(f"line {line}: {what}" if line else what for line, what in findings[:_SHOWN_FINDINGS])
     more = f" (and {len(findings) - _SHOWN_FINDINGS} more)" if len(findings) > _SHOWN_FINDINGS else ""
-    return _FileProblem("media.active-content", f"the {_WRITTEN} could run script or load files when opened from the LMS: {shown}{more}",
+    return _FileProblem("media.active-content", f"the {_NOUN} {{media}} could run script or load files when opened from the LMS: "
+                        f"{literal(shown)}{more}",
                         "save it as a plain picture: remove scripts, event attributes (onload=…), links to other files and embedded pages")
 
 
@@ -142,10 +146,11 @@ def _case_collisions(uses: dict[str, list[_Use]]) -> Iterable[Problem]:
     for names in groups.values():
         if len(names) < 2:
             continue
-        listed = " and ".join(repr(n) for n in names)
+        listed = " and ".join(f"{{media{n}}}" for n in range(1, len(names) + 1))
+        paths = {f"media{n}": name for n, name in enumerate(names, 1)}
         for name in names:
             yield _problem("media.case-collision", f"the media files {listed} differ only in case; they collide when a package "
-                           "is unzipped on Windows or macOS", uses[name][0], hint="rename one of them, or use one file")
+                           "is unzipped on Windows or macOS", uses[name][0], hint="rename one of them, or use one file", paths=paths)
 
 
 #: What to write instead of an HTML element, by element name; the fallback names Markdown and the blocks.

@@ -48,6 +48,20 @@ class OutsideCourseError(Exception):
             super().__init__(f"{rel} leads outside the course folder: {link} is a link to {target}")
         self.rel, self.link, self.target = rel, link, target
 
+    def problem_text(self, subject: str) -> tuple[str, dict[str, str]]:
+        """A problem's message saying which link leads out, ``subject`` naming the path read as ``{file}``; and the paths it names."""
+        paths = {"file": self.rel, "link": self.link, "target": link_target_path(self.link, self.target)}
+        if self.link == self.rel:
+            return f"{subject} is a link to {{target}}, outside the course folder", paths
+        return f"{subject} leads outside the course folder: {{link}} is a link to {{target}}", paths
+
+
+def link_target_path(link: str, target: str) -> str:
+    """The path, from the course folder, that a link at the course path ``link`` points at (``target`` as the link holds it)."""
+    if os.path.isabs(target):
+        return target
+    return posixpath.normpath(posixpath.join(posixpath.dirname(link), target))
+
 
 class TooLargeError(Exception):
     """A file larger than its kind may be."""
@@ -92,7 +106,7 @@ class CourseFolder:
         try:
             real = (self.root / rel).resolve()
         except RuntimeError as exc:  # Python before 3.13 reports a loop so
-            raise OSError(f"the links on the way to {rel} form a loop") from exc
+            raise OSError("the links on the way to it form a loop") from exc
         if self.contains(real):
             return real
         # Name the first link that leaves, which is what the author must change.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import errno
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import ClassVar, Literal
 
@@ -34,22 +34,87 @@ class Location:
         return ":".join(parts)
 
 
+#: ``{name}`` in a problem's message or hint: where the path ``name`` goes; ``{{`` and ``}}`` are literal braces.
+_PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def _path_pairs(paths: Mapping[str, str] | Iterable[tuple[str, str]] | None) -> tuple[tuple[str, str], ...]:
+    items = paths.items() if isinstance(paths, Mapping) else (paths or ())
+    return tuple(sorted((str(name), os.fspath(path)) for name, path in items))
+
+
+def literal(text: str) -> str:
+    """``text`` to put into a message that names paths, its braces kept as they are (an author's words, a file's content)."""
+    return text.replace("{", "{{").replace("}", "}}")
+
+
+def placed(name: str, location: Location) -> str:
+    """Message text for a place in a file named by the path ``name``: ``{name}:3:5``."""
+    return "{" + name + "}" + str(attrs.evolve(location, file=""))
+
+
 @attrs.frozen
 class Problem:
-    """One thing wrong with a course, with a stable code that tools can filter on."""
+    """One thing wrong with a course, with a stable code that tools can filter on.
+
+    A message or hint that names files or folders says where each goes with ``{name}`` and gives its
+    path in ``paths``, relative to the course folder like ``location.file``. So every reader writes the
+    paths from where it stands: the library from the course folder, the command line from where it runs
+    (:meth:`seen_from`), and the words stay one text::
+
+        Problem(code="file.missing", message="{missing} does not exist", paths={"missing": "m2/module.yaml"},
+                location=Location("course.yaml", 5, 5, "/modules/1"))
+    """
 
     code: str
-    message: str
+    #: The message as given, ``{name}`` standing for each path; :attr:`message` is the text.
+    message_template: str = attrs.field(alias="message")
     location: Location
     severity: Severity = "error"
-    hint: str | None = None
+    hint_template: str | None = attrs.field(default=None, alias="hint")
+    #: The paths the message and hint name, as ``(name, path)`` pairs sorted by name (pass a dict).
+    paths: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=_path_pairs)
+
+    @property
+    def message(self) -> str:
+        """What is wrong, with every path it names written out."""
+        return self._written(self.message_template)
+
+    @property
+    def hint(self) -> str | None:
+        """What to do about it, if something helps, with every path it names written out."""
+        return None if self.hint_template is None else self._written(self.hint_template)
+
+    def _written(self, template: str) -> str:
+        if not self.paths:  # a message naming no path is its own text, braces and all
+            return template
+        named = dict(self.paths)
+
+        def path(match: re.Match[str]) -> str:
+            if match[1] is None:
+                return match[0][0]
+            return named.get(match[1], match[0])
+
+        return _PLACEHOLDER.sub(path, template)
+
+    def seen_from(self, course_root: str | os.PathLike[str], *, location: bool = True) -> Problem:
+        """This problem with every path it names written from where the command runs, so editors and terminals open them.
+
+        Args:
+            course_root: the course folder the paths are relative to, as the command was given it.
+            location: False when ``location.file`` is not in the course (a translation file being imported).
+        """
+        base = Path(course_root)
+        where = attrs.evolve(self.location, file=shown_path(base / self.location.file)) if location else self.location
+        return attrs.evolve(self, location=where, paths={name: shown_path(base / path) for name, path in self.paths})
 
     def __str__(self) -> str:
         text = f"{self.location}: {self.severity}[{self.code}]: {self.message}"
         if self.location.pointer:
             text += f" ({self.location.pointer})"
-        if self.hint:
-            text += f"\n    hint: {self.hint}"
+        hint = self.hint
+        if hint:
+            text += f"\n    hint: {hint}"
         return text
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
@@ -57,6 +122,7 @@ class Problem:
         return (loc.file, loc.line or 0, loc.column or 0, self.code, self.message)
 
     def to_json(self) -> dict[str, object]:
+        """The problem as ``validate --json`` prints it; README.md lists the fields, which only ever grow."""
         loc = self.location
         return {
             "file": loc.file,
@@ -67,32 +133,14 @@ class Problem:
             "code": self.code,
             "message": self.message,
             "hint": self.hint,
+            "paths": dict(self.paths),
         }
 
 
-#: A course file named in a message or hint, unquoted (a quoted name is what the author wrote or should
-#: write, and stays as it is): a path of authored ``.yaml``/``.md`` files, perhaps with ``:line:column``.
-_COURSE_FILE_IN_TEXT = re.compile(r"(?<![\w./'\"-])((?:[\w-][\w.-]*/)*[\w-][\w.-]*\.(?:yaml|md))(?=[:\s,;)]|$)")
-
-
-def problems_as_typed(problems: Sequence[Problem], course_root: str | os.PathLike[str]) -> list[Problem]:
-    """Problems with every file they name written from where the command runs, so editors and terminals can open them.
-
-    The library names files from the course folder; the command line, like every message it prints, names
-    paths from the working directory: the problem's own file, and the course files its message and hint
-    mention (``m2/module.yaml does not exist``, ``first used at m1/module.yaml:3:5``).
-    """
-    base = Path(shown_path(course_root))
-    if base == Path("."):
-        return list(problems)
-
-    def typed(text: str | None) -> str | None:
-        if not text:
-            return text
-        return _COURSE_FILE_IN_TEXT.sub(lambda match: (base / match[1]).as_posix(), text)
-
-    return [attrs.evolve(p, location=attrs.evolve(p.location, file=(base / p.location.file).as_posix()),
-                         message=typed(p.message), hint=typed(p.hint)) for p in problems]
+def problems_as_typed(problems: Sequence[Problem], course_root: str | os.PathLike[str], *,
+                      location: bool = True) -> list[Problem]:
+    """Problems with every path they name written from where the command runs (see :meth:`Problem.seen_from`)."""
+    return [problem.seen_from(course_root, location=location) for problem in problems]
 
 
 class CmaCourseError(Exception):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import posixpath
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -23,6 +24,18 @@ def did_you_mean(word: str, choices: Iterable[str], n: int = 1) -> str | None:
     if not close:
         return None
     return f"did you mean {' or '.join(repr(c) for c in close)}?"
+
+
+def similar_file(name: str, names: Iterable[str], folder: str) -> tuple[str | None, dict[str, str]]:
+    """A problem's hint naming the file in the course path ``folder`` whose name is nearest to ``name``, and its path.
+
+    The hint quotes the name to write (``did you mean 'page.md'``) and names, as ``{similar}``, the file it is.
+    """
+    close = close_matches(name, names)
+    if not close:
+        return None, {}
+    written = repr(close[0]).replace("{", "{{").replace("}", "}}")  # a name's braces are not a path's place
+    return f"did you mean {written} ({{similar}})?", {"similar": posixpath.join(folder, close[0])}
 
 
 def shown_path(path: str | os.PathLike[str]) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
+import posixpath
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -14,8 +15,10 @@ import attrs
 from . import jsonschemas
 from ._yaml import YAMLSyntaxError, load_yaml
 from .blocks import MEDIA_KEYS, Block, Text
-from .coursefiles import MAX_TEXT_BYTES, CourseFolder, NotRegularError, OutsideCourseError, TooLargeError, megabytes, relative_path
-from .errors import InvalidCourseError, Location, Problem, UsageError
+from .coursefiles import (MAX_TEXT_BYTES, CourseFolder, NotRegularError, OutsideCourseError, TooLargeError, link_target_path,
+                          megabytes, relative_path)
+from .errors import InvalidCourseError, Location, Problem, UsageError, literal
+from .hints import similar_file
 from .model import Completion, Course, Credential, GlossaryTerm, Link, Module, Objective, Page
 from .pagesource import PageSyntaxError, split_page
 from .questions import Assessment, Question
@@ -121,8 +124,9 @@ class _Reader:
 
     # -- files ------------------------------------------------------------------------------
 
-    def problem(self, code: str, message: str, location: Location, hint: str | None = None) -> None:
-        self.problems.append(Problem(code=code, message=message, location=location, hint=hint))
+    def problem(self, code: str, message: str, location: Location, hint: str | None = None,
+                paths: Mapping[str, str] | None = None) -> None:
+        self.problems.append(Problem(code=code, message=message, location=location, hint=hint, paths=paths))
         self.failed = True
 
     def read_text(self, rel: str, referrer: SourceRef | None) -> str | None:
@@ -146,34 +150,42 @@ class _Reader:
         try:
             return self.folder.read_bytes(rel, MAX_TEXT_BYTES)
         except OutsideCourseError as exc:
-            self.problem("ref.outside-course", str(exc), _where(rel, referrer),
-                         hint="copy the file into the course folder instead of linking to it")
+            message, paths = exc.problem_text("{file}")
+            self.problem("ref.outside-course", message, _where(rel, referrer),
+                         hint="copy the file into the course folder instead of linking to it", paths=paths)
         except TooLargeError as exc:
-            self.problem("file.too-large", f"{rel} is {megabytes(exc.size)}; a page or YAML file may hold at most {megabytes(exc.limit)}",
-                         _where(rel, referrer), hint="split it into several pages or files")
+            self.problem("file.too-large", f"{{file}} is {megabytes(exc.size)}; a page or YAML file may hold at most {megabytes(exc.limit)}",
+                         _where(rel, referrer), hint="split it into several pages or files", paths={"file": rel})
         except NotRegularError as exc:
-            self.problem("file.unreadable", str(exc), _where(rel, referrer))
+            self.problem("file.unreadable", f"{{file}} is {exc.kind}, not a file", _where(rel, referrer), paths={"file": rel})
         except (FileNotFoundError, NotADirectoryError, ValueError):  # ValueError: a NUL in the name
             link = _link_target(self.root / rel)
             if link is not None:
-                self.problem("file.missing", f"{rel} is a link to {link}, which does not exist", _where(rel, referrer))
+                self.problem("file.missing", "{file} is a link to {target}, which does not exist", _where(rel, referrer),
+                             paths={"file": rel, "target": link_target_path(rel, link)})
             else:
-                self.problem("file.missing", f"{rel} does not exist", _where(rel, referrer), hint=self._similar_file(rel))
+                hint, similar = self._similar_file(rel)
+                self.problem("file.missing", "{file} does not exist", _where(rel, referrer), hint=hint,
+                             paths={"file": rel, **similar})
         except OSError as exc:
-            self.problem("file.unreadable", f"cannot read {rel}: {exc.strerror or exc}", _where(rel, referrer))
+            self.problem("file.unreadable", f"cannot read {{file}}: {literal(exc.strerror or str(exc))}", _where(rel, referrer),
+                         paths={"file": rel})
         return None
 
-    def _similar_file(self, rel: str) -> str | None:
+    def _similar_file(self, rel: str) -> tuple[str | None, dict[str, str]]:
+        """A hint naming the file (or module folder) nearest to a missing one, and the path it names."""
         folder = (self.root / rel).parent
         try:
             if folder.is_dir():
                 name = Path(rel).name
-                return jsonschemas.did_you_mean(name, sorted(p.name for p in folder.iterdir() if p.name != name))
+                return similar_file(name, sorted(p.name for p in folder.iterdir() if p.name != name), posixpath.dirname(rel))
             # The folder itself is missing, as when a module folder's name is misspelt in course.yaml.
             siblings = sorted(p.name for p in folder.parent.iterdir() if p.is_dir())
         except (OSError, ValueError):
-            return None
-        return jsonschemas.did_you_mean(folder.name, siblings)
+            return None, {}
+        parent, name = posixpath.split(posixpath.dirname(rel))
+        hint, paths = similar_file(name, siblings, parent)
+        return hint, {"similar": posixpath.join(paths["similar"], posixpath.basename(rel))} if paths else {}
 
     def parse(self, source: SourceFile, schema: str | Mapping[str, Any], salvage: _Salvage | None = None) -> Any:
         """YAML data that passed its schema, or None after recording why not.

@@ -111,6 +111,8 @@ class Course:
     credentials: tuple[Credential, ...] = ()
     root: Path = attrs.field(default=Path("."), eq=False, repr=False)
     source: SourceRef | None = attrs.field(default=None, eq=False, repr=False)
+    #: The course in the language it is written in, when this one is a translation of it (same ids).
+    translated_from: Course | None = attrs.field(default=None, eq=False, repr=False)
 
     @property
     def assessments(self) -> tuple[Assessment, ...]:

@@ -49,29 +49,33 @@ class PreviewSite:
     """The latest build of a course folder, in a temporary folder, or the problems that stopped it."""
 
     def __init__(self, root: Path) -> None:
-        self.root = root
+        # Absolute, as the paths of file events are: a relative root (the default course_content) matched none.
+        self.root = root.absolute()
         self.workdir = Path(tempfile.mkdtemp(prefix="cmacourse-preview-"))
         self.lock = threading.Lock()
         self.version = 0
         self.build_dir: Path | None = None
-        #: What stopped the latest build: problems in the browser's form (paths from the course folder).
+        #: The latest build's problems as ``validate`` prints them (paths from where the command runs), for the
+        #: terminal and the browser alike: what stopped it, or the warnings of a build that went through.
         self.problems: list[str] = []
-        #: The same for the terminal, named as ``validate`` names them (paths from where the command runs).
-        self.terminal_problems: list[str] = []
+        #: How many of them are errors and warnings; what stops a build that is no content problem counts as an error.
+        self.errors = self.warnings = 0
         self.course_id = ""
         self.title = root.name
         #: The language of the latest build, which the preview page's words follow.
         self.language = "en"
+
     def rebuild(self) -> None:
         """Build the course with the preview adapter; a broken course becomes a list of problems."""
         problems: list[str] = []
-        typed: list[str] = []
+        errors = warnings = 0
         target = self.workdir / f"build-{self.version + 1}"
         try:
             report = read_course(self.root)
+            problems = [str(p) for p in problems_as_typed(report.problems, self.root)]
+            errors, warnings = len(report.errors), len(report.warnings)
             if report.errors or report.course is None:
-                problems = [str(p) for p in report.problems]
-                typed = [str(p) for p in problems_as_typed(report.problems, self.root)]
+                errors = max(errors, 1)
             else:
                 course = report.course
                 writer = PackageWriter()
@@ -79,31 +83,33 @@ class PreviewSite:
                 writer.write_folder(target)
                 self.course_id, self.title, self.language = course.id, course.title, course.language
         except CmaCourseError as exc:
-            problems = typed = [str(exc)]
+            problems, errors, warnings = [str(exc)], 1, 0
         except OSError as exc:  # the temporary folder is full or gone: say where, keep serving
-            problems = typed = [str(OutputError.from_os_error(exc, target))]
+            problems, errors, warnings = [str(OutputError.from_os_error(exc, target))], 1, 0
         except Exception:  # noqa: BLE001 - a bug must not stop the preview; the author sees it in the browser
-            problems = typed = ["cmacourse failed while building the preview:\n" + traceback.format_exc()]
+            problems, errors, warnings = ["cmacourse failed while building the preview:\n" + traceback.format_exc()], 1, 0
         with self.lock:
             previous = self.build_dir
-            self.build_dir = None if problems else target
-            self.problems = problems
-            self.terminal_problems = typed
+            self.build_dir = None if errors else target
+            self.problems, self.errors, self.warnings = problems, errors, warnings
             self.version += 1
         if previous is not None:
             shutil.rmtree(previous, ignore_errors=True)
 
     @property
     def note(self) -> str:
-        """One line on the latest build, for the terminal and the preview page."""
-        count = len(self.problems)
-        if count:
-            return f"Build {self.version}: the course has {count} problem{'s' if count != 1 else ''}."
+        """One line on the latest build, for the terminal and the preview page, counting as ``validate`` counts."""
+        counted = f"{self.errors} error{'s' * (self.errors != 1)}, {self.warnings} warning{'s' * (self.warnings != 1)}"
+        if self.errors:
+            count = len(self.problems)
+            return f"Build {self.version}: the course has {count} problem{'s' * (count != 1)} ({counted})."
+        if self.warnings:
+            return f"Build {self.version}: up to date ({counted})."
         return f"Build {self.version}: up to date."
 
     def report(self) -> str:
         """What the terminal shows after a build: the note, then every problem as ``validate`` prints it."""
-        return "\n".join([self.note, *self.terminal_problems])
+        return "\n".join([self.note, *self.problems])
 
     def is_course_file(self, change: watchfiles.Change, path: str) -> bool:
         """Whether a file event can change the course: not editors' swap files, version control or other hidden files."""
@@ -143,7 +149,7 @@ class PreviewHandler(http.server.BaseHTTPRequestHandler):
                                                                 course_id=self.site.course_id,
                                                                 version=self.site.version, build_note=self.site.note))
         elif path == PREVIEW_PREFIX + "version":
-            info = {"version": self.site.version, "ok": not self.site.problems, "note": self.site.note,
+            info = {"version": self.site.version, "ok": not self.site.errors, "note": self.site.note,
                     "problems": self.site.problems}
             self._send(200, "application/json", json.dumps(info).encode())
         elif path[len(PREVIEW_PREFIX):] in PREVIEW_FILES:

@@ -7,8 +7,9 @@ from collections.abc import Iterable, Iterator
 
 from .catalogs import catalog_for, catalog_languages
 from .contentchecks import content_problems
-from .errors import Location, Problem, Severity
+from .errors import Location, Problem, Severity, placed
 from .jsonschemas import did_you_mean
+from .loading import COURSE_FILE
 from .model import Course, Module
 from .questions import not_finite
 from .sourcemap import SourceRef
@@ -45,9 +46,16 @@ def _player_language(course: Course) -> Iterator[Problem]:
 
 
 def _problem(code: str, message: str, ref: SourceRef | None, extra: str = "", *, severity: Severity = "error",
-             hint: str | None = None, key: bool = False) -> Problem:
-    location = ref.location(extra, key=key) if ref else Location("course.yaml")
-    return Problem(code=code, message=message, location=location, severity=severity, hint=hint)
+             hint: str | None = None, key: bool = False, paths: dict[str, str] | None = None) -> Problem:
+    location = ref.location(extra, key=key) if ref else Location(COURSE_FILE)
+    return Problem(code=code, message=message, location=location, severity=severity, hint=hint, paths=paths)
+
+
+def _first_use(where: Location | None) -> tuple[str | None, dict[str, str] | None]:
+    """The hint of a duplicate, where it was first used, and the path that names."""
+    if where is None:
+        return None, None
+    return f"first used at {placed('first', where)}", {"first": where.file}
 
 
 def _duplicates(kind: str, items: Iterable[tuple[str, SourceRef | None]]) -> Iterator[Problem]:
@@ -62,8 +70,8 @@ def _duplicates(kind: str, items: Iterable[tuple[str, SourceRef | None]]) -> Ite
             continue
         earlier = first[item_id]
         where = earlier.location("/id") if earlier else None
-        yield _problem("id.duplicate", f"the {kind} id {item_id!r} is used more than once", ref, "/id",
-                       hint=f"first used at {where}" if where else None)
+        hint, paths = _first_use(where)
+        yield _problem("id.duplicate", f"the {kind} id {item_id!r} is used more than once", ref, "/id", hint=hint, paths=paths)
 
 
 def _unique_ids(course: Course) -> Iterator[Problem]:
@@ -91,8 +99,9 @@ def _prerequisites(course: Course, complete: bool) -> Iterator[Problem]:
                     yield _problem("ref.unknown-module", f"no module has the id {required!r}", module.source, where,
                                    hint=_closest(required, position))
             elif position[required] > position[module.id]:
-                yield _problem("ref.later-prerequisite", f"{module.id!r} requires {required!r}, which comes after it in course.yaml",
-                               module.source, where, severity="warning", hint="reorder the modules list so prerequisites come first")
+                yield _problem("ref.later-prerequisite", f"{module.id!r} requires {required!r}, which comes after it in {{course}}",
+                               module.source, where, severity="warning", hint="reorder the modules list so prerequisites come first",
+                               paths={"course": COURSE_FILE})
     yield from _cycles(course.modules)
 
 
@@ -150,8 +159,8 @@ def _questions(course: Course) -> Iterator[Problem]:
         ref = question.source
         for finding in question.check():
             first = ref.location(finding.first) if ref and finding.first else None
-            yield _problem(finding.code, finding.message, ref, finding.where, severity=finding.severity,
-                           hint=f"first used at {first}" if first else finding.hint)
+            hint, paths = _first_use(first) if first else (finding.hint, None)
+            yield _problem(finding.code, finding.message, ref, finding.where, severity=finding.severity, hint=hint, paths=paths)
 
 
 def _scores(course: Course) -> Iterator[Problem]:
@@ -172,11 +181,12 @@ def _assessment_kinds(course: Course) -> Iterator[Problem]:
         for assessment in module.assessments:
             if assessment.kind == "final_exam":
                 yield _problem("assessment.kind", f"{assessment.id!r} is a final_exam inside module {module.id!r}",
-                               assessment.source, "/kind", hint="list it as final_exam in course.yaml, or make it a module_quiz")
+                               assessment.source, "/kind", hint="list it as final_exam in {course}, or make it a module_quiz",
+                               paths={"course": COURSE_FILE})
     exam = course.final_exam
     if exam is not None and exam.kind != "final_exam":
-        yield _problem("assessment.kind", f"course.yaml's final_exam {exam.id!r} has kind {exam.kind!r}", exam.source, "/kind",
-                       hint="set kind: final_exam")
+        yield _problem("assessment.kind", f"{{course}}'s final_exam {exam.id!r} has kind {exam.kind!r}", exam.source, "/kind",
+                       hint="set kind: final_exam", paths={"course": COURSE_FILE})
 
 
 def _unassessed_objectives(course: Course) -> Iterator[Problem]:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from translator import LANGUAGES, course_in
 
 from cmacourse.exporters import export
 from cmacourse.loading import load_course
@@ -204,13 +205,25 @@ def test_check_gives_feedback_score_and_mastery_then_resumes(page: Page, page_er
     assert page_errors == []
 
 
-def test_every_page_passes_axe_on_a_phone(chromium_browser: Any, peer_asset: Callable[[str], Path], flagship_site: Path) -> None:
-    """At 375 px, every screen of the flagship, before and after answering, has zero axe-core violations and no sideways scroll."""
+@pytest.fixture(scope="module", params=LANGUAGES)
+def flagship_in_language(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
+    """The flagship course built with --format html in each language: (language, site)."""
+    work = tmp_path_factory.mktemp(f"flagship-{request.param}")
+    with course_in(FLAGSHIP, request.param, work) as course:
+        return request.param, export(course, "html", work / "site")
+
+
+def test_every_page_passes_axe_on_a_phone(chromium_browser: Any, peer_asset: Callable[[str], Path],
+                                          flagship_in_language: tuple[str, Path]) -> None:
+    """At 375 px, every screen of the flagship, in English and in Spanish, before and after answering, has zero axe-core
+    violations and no sideways scroll."""
+    language, flagship_site = flagship_in_language
     context = chromium_browser.new_context(viewport={"width": 375, "height": 740}, reduced_motion="reduce")
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     open_player(page, (flagship_site / "index.html").as_uri())
+    assert page.evaluate("document.documentElement.lang") == language
     page.add_script_tag(path=str(peer_asset("axe-core")))
     findings: dict[str, list[str]] = {}
     checked: list[str] = []

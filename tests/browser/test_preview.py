@@ -28,8 +28,8 @@ class Preview:
 
     def __init__(self, course: Path) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "cmacourse", "preview", str(course), "--port", "0", "--no-browser"],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            [sys.executable, "-m", "cmacourse", "preview", course.name, "--port", "0", "--no-browser"],
+            cwd=course.parent, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         )
         assert self.process.stdout is not None
         first = self.process.stdout.readline()
@@ -115,7 +115,7 @@ def test_rebuilds_on_edit_and_shows_problems(page: Page, preview: Preview, cours
     page.wait_for_function("(() => { const d = document.querySelector('[data-course]').contentDocument;"
                            " return Boolean(d && d.querySelector('[data-problem]')); })()", timeout=10_000)
     problem = page.frame(url=re.compile(r"/course/index\.html(#.*)?$")).inner_text("[data-problem]")  # type: ignore[union-attr]
-    assert problem.startswith("course.yaml:1:") and "error[syntax.yaml]" in problem
+    assert problem.startswith("course/course.yaml:1:") and "error[syntax.yaml]" in problem  # as the terminal names it
     page.wait_for_selector(".build.has-problems")
     assert "problem" in page.inner_text("[data-build]")
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from translator import LANGUAGES, course_in
 
 pytestmark = pytest.mark.browser
 
@@ -557,36 +558,37 @@ def close(page: Any, version: str) -> None:
 
 
 @pytest.fixture
-def flagship_site(tmp_path: Path, static_server: Callable[..., str], peers_node_modules: Path) -> Callable[[str], str]:
-    """Build the flagship course in one format, extract it under pkg/ beside the LMS page; returns the LMS URL."""
-    from cmacourse import load_course
+def flagship_site(tmp_path: Path, static_server: Callable[..., str], peers_node_modules: Path) -> Callable[[str, str], tuple[str, Any]]:
+    """Build the flagship course in one format and language, extract it under pkg/ beside the LMS page; returns the
+    LMS URL and the course as built."""
     from cmacourse.exporters import export
 
-    def serve(version: str) -> str:
-        package = export(load_course(FLAGSHIP), version, tmp_path / "build")
+    def serve(version: str, language: str) -> tuple[str, Any]:
+        with course_in(FLAGSHIP, language, tmp_path / "translation") as course:
+            package = export(course, version, tmp_path / "build")
         site = tmp_path / "site"
         with zipfile.ZipFile(package) as archive:
             archive.extractall(site / "pkg")
         (site / "lms.html").write_text(LMS_PAGE, encoding="utf-8")
-        return static_server(site, mounts={"/peers/": peers_node_modules}) + "lms.html"
+        return static_server(site, mounts={"/peers/": peers_node_modules}) + "lms.html", course
 
     return serve
 
 
+@pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("version", sorted(VERSIONS))
-def test_flagship_package_tracks_a_learner_and_resumes(page: Any, page_errors: list[str], version: str,
-                                                       flagship_site: Callable[[str], str]) -> None:
-    """The built flagship package, launched by scorm-again: two sessions, answers right and wrong, resume, mastery."""
-    from cmacourse import load_course
-
-    course = load_course(FLAGSHIP)
-    url = flagship_site(version)
+def test_flagship_package_tracks_a_learner_and_resumes(page: Any, page_errors: list[str], version: str, language: str,
+                                                       flagship_site: Callable[[str, str], tuple[str, Any]]) -> None:
+    """The built flagship package, in English and in Spanish, launched by scorm-again: two sessions, answers right
+    and wrong, resume, mastery."""
+    url, course = flagship_site(version, language)
     console: list[str] = []
     page.on("console", lambda message: console.append(message.text))
     first, second = course.modules[0], course.modules[1]
     stop = second.pages[1].id
     # Session 1: the first module with its knowledge check, then into the second module, and leave.
     frame = launch_package(page, url, version)
+    assert frame.evaluate("() => document.documentElement.lang") == course.language == language
     done: set[str] = set()
     taken = walk(frame, course, done, stop_at=stop)
     check = first.assessments[0]

@@ -14,12 +14,14 @@ from playwright.sync_api import Page
 from ralph_lrs import RalphLRS
 from xapi_checks import SESSION_ID, all_problems, cmi5_session_problems
 from xapi_lms import Cmi5Launch, XapiLms
+from translator import LANGUAGES
 from xapi_ui import (  # noqa: F401 - browser_pages and make_lms are fixtures
     answer,
     au,
     au_only,
     browser_pages,
     course_activity,
+    language_maps,
     learner,
     make_lms,
     next_screen,
@@ -28,12 +30,13 @@ from xapi_ui import (  # noqa: F401 - browser_pages and make_lms are fixtures
     screen,
     session_statements,
     unpack,
+    unpack_in,
     verbs,
     wait_until,
     walk_to,
 )
 
-from cmacourse import load_course
+from cmacourse import Course, load_course
 from cmacourse.questions import Question
 
 pytestmark = pytest.mark.browser
@@ -67,9 +70,15 @@ def check_cmi5(statements: list[dict[str, Any]], launch: Cmi5Launch, mastery: fl
                                  registration=launch.registration, session_id=launch.session_id, mastery=mastery) == []
 
 
-def module_one() -> tuple[str, str, list[Question], Question]:
+@pytest.fixture(scope="module", params=LANGUAGES)
+def cmi5_in_language(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Course]:
+    """The flagship course's cmi5 package in each language, extracted, and the course as built."""
+    return unpack_in(FLAGSHIP, "cmi5", tmp_path_factory.mktemp("cmi5-" + request.param), request.param)
+
+
+def module_one(course: Course | None = None) -> tuple[str, str, list[Question], Question]:
     """Step 1: its id, its knowledge check, the questions, and the one answered wrongly (worth least: mastery holds)."""
-    module = load_course(FLAGSHIP).modules[0]
+    module = (course or load_course(FLAGSHIP)).modules[0]
     questions = list(module.assessments[0].questions)
     return module.id, module.assessments[0].id, questions, min(questions, key=lambda q: q.points)
 
@@ -77,9 +86,11 @@ def module_one() -> tuple[str, str, list[Question], Question]:
 # ----------------------------------------------------------------------------- cmi5 sessions
 
 def test_cmi5_session_reaches_mastery_with_conformant_statements(page: Page, make_lms: Callable[[Path], XapiLms],
-                                                                  cmi5_root: Path, lrs: RalphLRS) -> None:
-    """A learner reads module 1 and answers right and wrong: initialized first, answered, completed, passed, terminated last."""
-    module_id, check_id, questions, wrong = module_one()
+                                                                  cmi5_in_language: tuple[Path, Course], lrs: RalphLRS) -> None:
+    """A learner reads module 1, in English or in Spanish, and answers right and wrong: initialized first, answered,
+    completed, passed, terminated last; what Ralph stored names the course's activities in the package's languages."""
+    cmi5_root, course = cmi5_in_language
+    module_id, check_id, questions, wrong = module_one(course)
     lms = make_lms(cmi5_root)
     launch = cmi5_launch(lms, module_id)
     lms.preferences[("account", "https://lms.example.test", launch.actor["account"]["name"])] = {
@@ -106,6 +117,17 @@ def test_cmi5_session_reaches_mastery_with_conformant_statements(page: Page, mak
     assert any(r.path == "/xAPI/agents/profile" for r in requests)
     saved = lms.state(launch.activity_id, launch.actor, launch.registration, "cmacourse")
     assert saved["bookmark"] == check_id and saved["sent"] == {"completed": True, "passed": True}
+    assert_package_languages(found, course)
+
+
+def assert_package_languages(found: list[dict[str, Any]], course: Course) -> None:
+    """Every activity the package defines is named in its language and, for a translation, in the source's; the
+    player's own screens (home, results) in the package's language."""
+    expected = tuple(sorted({course.language, (course.translated_from or course).language}))
+    maps = language_maps(found)
+    course_activities = {a: langs for a, langs in maps.items() if "/screens/" not in a}
+    assert course_activities and all(langs == {expected} for langs in course_activities.values()), course_activities
+    assert all(langs == {(course.language,)} for a, langs in maps.items() if "/screens/" in a)
 
 
 @pytest.mark.parametrize("mode", ["Browse", "Review"])
@@ -326,10 +348,18 @@ def tincan_definitions(root: Path) -> dict[str, dict[str, Any]]:
     return found
 
 
+@pytest.fixture(scope="module", params=LANGUAGES)
+def tincan_in_language(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Course]:
+    """The flagship course's Tin Can package in each language, extracted, and the course as built."""
+    return unpack_in(FLAGSHIP, "tincan", tmp_path_factory.mktemp("tincan-" + request.param), request.param)
+
+
 def test_tincan_statements_and_state_resume_the_learner(browser_pages: Callable[[], Page], make_lms: Callable[[Path], XapiLms],
-                                                        tincan_root: Path, lrs: RalphLRS) -> None:
-    """Launched with endpoint, auth, actor, registration and activity_id, the course reports and resumes from the State API."""
-    module_id, check_id, questions, wrong = module_one()
+                                                        tincan_in_language: tuple[Path, Course], lrs: RalphLRS) -> None:
+    """Launched with endpoint, auth, actor, registration and activity_id, the course (in English or in Spanish) reports
+    and resumes from the State API; what Ralph stored names the course's activities in the package's languages."""
+    tincan_root, course = tincan_in_language
+    module_id, check_id, questions, wrong = module_one(course)
     lms = make_lms(tincan_root)
     mbox = f"mailto:pat-{uuid.uuid4().hex[:8]}@example.org"
     actor = {"name": ["Pat Learner"], "mbox": [mbox]}  # Tin Can's launch form, arrays and all
@@ -353,6 +383,7 @@ def test_tincan_statements_and_state_resume_the_learner(browser_pages: Callable[
         definition = s["object"]["definition"]
         assert imported[s["object"]["id"]] == {k: definition[k] for k in ("interactionType", "correctResponsesPattern")}
     assert [s["result"]["success"] for s in found[-4:-1]] == [True, False, True]
+    assert_package_languages(found, course)
     saved = lms.state(activity_id, {"mbox": mbox}, registration, "cmacourse")
     assert saved["bookmark"] == check_id and saved["state"]
     page = browser_pages()  # another browser: nothing in its storage, all from the State API

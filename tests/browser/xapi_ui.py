@@ -13,10 +13,11 @@ import pytest
 from lxml import etree
 from playwright.sync_api import Browser, Page
 from ralph_lrs import RalphLRS
+from translator import course_in
 from xapi_checks import RalphModels, all_problems
 from xapi_lms import XapiLms
 
-from cmacourse import load_course
+from cmacourse import Course, load_course
 from cmacourse.exporters import export
 from cmacourse.questions import FillBlank, Matching, MultipleResponse, Numeric, Ordering, Question, SingleChoice, TrueFalse
 
@@ -26,10 +27,38 @@ QUEUE_KEY = "cmacourse.xapi.queue:"
 
 def unpack(course_dir: Path, fmt: str, out: Path) -> Path:
     """Build a package with the library and extract it, as an LMS does on import."""
-    package = export(load_course(course_dir), fmt, out / "zip")
+    return unpack_in(course_dir, fmt, out, load_course(course_dir).language)[0]
+
+
+def unpack_in(course_dir: Path, fmt: str, out: Path, language: str) -> tuple[Path, Course]:
+    """Build a package of the course in ``language`` (``translator.LANGUAGES``) and extract it; the course as built."""
+    with course_in(course_dir, language, out / "translation") as course:
+        package = export(course, fmt, out / "zip")
     with zipfile.ZipFile(package) as archive:
         archive.extractall(out / fmt)
-    return out / fmt
+    return out / fmt, course
+
+
+def language_maps(statements: list[dict[str, Any]]) -> dict[str, set[tuple[str, ...]]]:
+    """The languages (sorted) of every language map in the statements' activity definitions, by activity id."""
+    found: dict[str, set[tuple[str, ...]]] = {}
+
+    def walk(value: Any, activity: str | None) -> None:
+        if isinstance(value, dict):
+            if value.get("objectType") == "Activity" or ("id" in value and "definition" in value):
+                activity = value["id"]
+            for key, item in value.items():
+                if key in ("name", "description") and isinstance(item, dict) and activity is not None:
+                    found.setdefault(activity, set()).add(tuple(sorted(item)))
+                elif key not in ("verb", "extensions"):
+                    walk(item, activity)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item, activity)
+
+    for statement in statements:
+        walk(statement, None)
+    return found
 
 
 def au(root: Path, module_id: str | None) -> dict[str, Any]:

@@ -23,6 +23,7 @@ from cmacourse.model import Course
 from cmacourse.player.rendering import MarkdownRenderer
 from cmacourse.questions import FillBlank, Matching, MultipleResponse, Numeric, Ordering, Question, SingleChoice, TrueFalse
 from test_qti import COURSES, cc11_schema
+from translator import LANGUAGES, course_in
 from xmlschemas import assert_valid
 
 CP = {"cp": "http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1"}
@@ -57,10 +58,17 @@ class Cartridge:
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory: pytest.TempPathFactory, flagship_dir: Path) -> dict[str, Cartridge]:
-    """The flagship course and the edge-case courses, each built once as a cartridge."""
+    """The flagship course and the edge-case courses, each built once as a cartridge in each language: English by
+    its name ("flagship"), a translation by its name and language ("flagship-es")."""
     out = tmp_path_factory.mktemp("imscc")
     sources = {"flagship": flagship_dir, "alltypes": COURSES / "imscc-alltypes", "minimal": COURSES / "imscc-minimal"}
-    return {name: Cartridge(export(load_course(path), "imscc", out / name)) for name, path in sources.items()}
+    found = {}
+    for name, path in sources.items():
+        for language in LANGUAGES:
+            key = name if language == "en" else f"{name}-{language}"
+            with course_in(path, language, out / "translations" / key) as course:
+                found[key] = Cartridge(export(course, "imscc", out / key))
+    return found
 
 
 @pytest.fixture(scope="session")
@@ -69,11 +77,15 @@ def flagship(flagship_dir: Path) -> Course:
     return load_course(flagship_dir)
 
 
+@pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("name", ["flagship", "alltypes", "minimal"])
-def test_every_xml_file_is_valid_against_the_cc11_schemas(name: str, built: dict[str, Cartridge], spec_dir: Path) -> None:
-    """The manifest, each QTI assessment, discussion topic and web link validates against its CC 1.1 XSD."""
-    cartridge = built[name]
+def test_every_xml_file_is_valid_against_the_cc11_schemas(name: str, language: str, built: dict[str, Cartridge],
+                                                          spec_dir: Path) -> None:
+    """The manifest, each QTI assessment, discussion topic and web link, in English and in Spanish, validates against
+    its CC 1.1 XSD; the manifest's metadata names the cartridge's language."""
+    cartridge = built[name if language == "en" else f"{name}-{language}"]
     assert_valid(cc11_schema(spec_dir, "manifest"), cartridge.zip.read("imsmanifest.xml"))
+    assert {e.text for e in cartridge.manifest.iter("{*}language")} == {language}
     kinds = {"assessment_qti.xml": "qti", "discussion_topics/": "discussion", "web_links/": "weblink"}
     checked = 0
     for entry in cartridge.zip.namelist():

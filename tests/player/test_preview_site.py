@@ -59,18 +59,36 @@ def test_rebuild_replaces_the_previous_build(site: PreviewSite) -> None:
     assert "One more line." in (site.build_dir / "index.html").read_text()  # type: ignore[operator]
 
 
-def test_broken_course_becomes_problems(site: PreviewSite) -> None:
-    """A content error leaves no build and lists each located problem; fixing it builds again."""
+def test_broken_course_becomes_problems(site: PreviewSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A content error leaves no build and lists each located problem, named from where the preview runs as the
+    terminal names it; fixing it builds again."""
+    monkeypatch.chdir(site.root.parent)
     module = site.root / "02-practice" / "module.yaml"
     good = module.read_text()
     module.write_text(good.replace("requires: [basics]", "requires: [nowhere]"))
     site.rebuild()
     assert site.build_dir is None
-    assert any(p.startswith("02-practice/module.yaml:") and "nowhere" in p for p in site.problems)
+    assert any(p.startswith("course/02-practice/module.yaml:") and "nowhere" in p for p in site.problems)
+    assert site.report().splitlines()[1:] == "\n".join(site.problems).splitlines()
     assert site.note.startswith("Build 2: the course has")
     module.write_text(good)
     site.rebuild()
     assert site.build_dir is not None and site.problems == []
+
+
+def test_warnings_are_listed_and_counted_as_validate_counts_them(site: PreviewSite, monkeypatch: pytest.MonkeyPatch,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    """A course with warnings only builds, and the terminal lists the warnings and counts them as `validate` does."""
+    monkeypatch.chdir(site.root.parent)
+    module = site.root / "02-practice" / "module.yaml"
+    module.write_text(module.read_text().replace("objectives:\n", "objectives:\n  - id: never-assessed\n    text: Something.\n", 1))
+    site.rebuild()
+    assert main(["validate", "course", "--strict"]) == 1
+    out = capsys.readouterr().out
+    assert site.build_dir is not None
+    assert site.note == "Build 2: up to date (0 errors, 1 warning)."
+    assert site.report() == "\n".join([site.note, out.rstrip("\n")])
+    assert "warning[objective.unassessed]" in site.problems[0] and site.problems[0].startswith("course/02-practice/module.yaml:")
 
 
 def test_urls(site: PreviewSite, base_url: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import zipfile
 from pathlib import Path
@@ -97,11 +98,68 @@ def test_language_fields_and_lang_attributes_name_spanish(built):
     assert '<html lang="es"' in index and "ES(A first day at the clinic)" in index
     lom = manifest(built, "es", "scorm2004").find(".//{http://ltsc.ieee.org/xsd/LOM}language")
     assert lom is not None and lom.text == "es"
-    names = manifest(built, "es", "tincan").findall(".//{http://projecttincan.com/tincan.xsd}name")
-    assert names and {n.get("lang") for n in names} == {"es"}
-    cmi5_titles = manifest(built, "es", "cmi5").findall(".//{https://w3id.org/xapi/profiles/cmi5/v1/CourseStructure.xsd}langstring")
-    assert cmi5_titles and {t.get("lang") for t in cmi5_titles} == {"es"}
     assert '<html lang="en"' in (package(built, "en", "html") / "index.html").read_text()
+
+
+def langstrings(built: Path, language: str, name: str) -> list[dict[str, str]]:
+    """Every text of a cmi5.xml or tincan.xml with its languages, in document order: {lang: text} per element."""
+    tags = {"cmi5": ("title", "description"), "tincan": ("name", "description")}[name]
+    found: list[dict[str, str]] = []
+    for element in manifest(built, language, name).iter():
+        children = [c for c in element if etree.QName(c).localname in tags]
+        for tag in tags:
+            group = [c for c in children if etree.QName(c).localname == tag]
+            if name == "cmi5":
+                group = [s for c in group for s in c]
+            if group:
+                found.append({s.get("lang"): s.text for s in group})
+    return found
+
+
+@pytest.mark.parametrize("name", ["cmi5", "tincan"])
+def test_spanish_course_structures_name_everything_in_spanish_and_in_the_source_english(built, name):
+    """Each title and description of the Spanish cmi5.xml and tincan.xml is in es, then in the English package's words."""
+    english, spanish = langstrings(built, "en", name), langstrings(built, "es", name)
+    assert english and all(list(texts) == ["en"] for texts in english)
+    assert len(spanish) == len(english)
+    for es, en in zip(spanish, english):
+        assert sorted(es) == ["en", "es"] and es["en"] == en["en"]
+        assert es["es"].startswith("ES(") and es["es"] != en["en"]
+    if name == "cmi5":  # the XSD has no order for them; ours is the package's language first
+        assert all(list(texts) == ["es", "en"] for texts in spanish)
+
+
+def runtime_maps(built: Path, language: str, name: str) -> dict[str, dict[str, str]]:
+    """Every language map of the activity definitions the statements carry (player/xapi-activities.js), by place."""
+    with zipfile.ZipFile(package(built, language, name)) as archive:
+        text = archive.read("player/xapi-activities.js").decode()
+    data = json.loads(text[text.index("{"):text.rindex("}") + 1])
+    maps: dict[str, dict[str, str]] = {}
+
+    def walk(value: object, where: str) -> None:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if key in ("name", "description"):
+                    maps[f"{where}/{key}"] = item
+                else:
+                    walk(item, f"{where}/{key}")
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                walk(item, f"{where}/{index}")
+
+    walk(data, "")
+    return maps
+
+
+@pytest.mark.parametrize("name", ["cmi5", "tincan"])
+def test_spanish_statements_carry_both_languages_under_the_same_activity_ids(built, name):
+    """The definitions the Spanish statements carry name each activity in es and in the English package's en words."""
+    english, spanish = runtime_maps(built, "en", name), runtime_maps(built, "es", name)
+    assert english and set(spanish) == set(english)
+    assert any("/choices/" in where for where in english) and any("/source/" in where for where in english)
+    for where, en in english.items():
+        assert list(en) == ["en"] and spanish[where] == {"es": spanish[where]["es"], "en": en["en"]}, where
+        assert spanish[where]["es"] != en["en"], where
 
 
 def test_a_translated_media_file_replaces_the_source_one_in_that_language_only(built):

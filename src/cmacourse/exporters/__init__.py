@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
 
+from ..errors import OutputError
 from ..outputs import OutputFolder
 from ..packaging import Layout, PackageWriter
 from ..registry import EXPORTERS_GROUP, Registry
@@ -18,7 +19,7 @@ if TYPE_CHECKING:  # annotations only: listing the formats needs no model
     from ..model import Course
 
 __all__ = ["BUILTIN_EXPORTERS", "Declaration", "Exporter", "Option", "declaration", "export", "exporters", "output_name",
-           "output_path", "render_package"]
+           "output_path", "render_package", "stage_package"]
 
 
 @attrs.frozen
@@ -138,6 +139,27 @@ def render_package(course: Course, format_name: str, options: Mapping[str, Any] 
     return cls, writer
 
 
+def stage_package(folder: OutputFolder, course: Course, format_name: str, options: Mapping[str, Any] | None = None) -> Path:
+    """Build a format's package for a course into the output folder's staging, each file written as it is
+    made; it is published with the folder's other packages at ``commit``. Returns where it will be.
+
+    Raises:
+        UnknownExporterError: no format has that name.
+        UsageError: an option the format does not take.
+        BuildError: the course cannot be expressed in that format.
+        OutputError: staging cannot be written.
+    """
+    cls = exporters.get(format_name)
+    exporter = cls(**dict(options or {}))
+    name = output_name(course, cls)
+    writer = folder.writer(name, cls.layout, cls.first_entry)
+    try:
+        exporter.export(course, writer)
+    except OSError as exc:  # reading the course raises BuildError; an OSError here is from writing staging
+        raise OutputError.from_os_error(exc, folder.path / name) from None
+    return folder.stage(name, writer, cls.layout)
+
+
 def export(course: Course, format_name: str, out_dir: str | os.PathLike[str], **options: Any) -> Path:
     """Build one package and move it into place only when it is complete.
 
@@ -156,7 +178,7 @@ def export(course: Course, format_name: str, out_dir: str | os.PathLike[str], **
         UsageError: an unknown option or value.
         OutputError: ``out_dir`` cannot be created or written (a ``UsageError``).
     """
-    cls, writer = render_package(course, format_name, options)
+    exporters.get(format_name)(**options)  # an unknown format or option fails before the output folder is touched
     with OutputFolder(out_dir) as folder:
-        folder.stage(output_name(course, cls), writer, cls.layout)
+        stage_package(folder, course, format_name, options)
         return folder.commit()[0]

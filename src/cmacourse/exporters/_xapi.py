@@ -104,9 +104,60 @@ class Iris:
         return f"{self.base}/launches/{launch.id}"
 
 
-def lang_map(course: Course, markdown: str) -> dict[str, str]:
-    """An xAPI language map of the text, as a learner reads it without markup, in the course's language."""
-    return {course.language: _renderer(course.glossary).plain(markdown)}
+@attrs.frozen
+class Editions:
+    """The course and, when it is a translation, the course it was translated from: the languages its maps carry.
+
+    xAPI 1.0.3 (section 4.1.11) lets a language map hold the same text in several languages. A package
+    built in the source language carries that language; one built from a translation carries its own
+    and the source's, so an LRS, which keys activities on their ids (the same in both), holds one
+    activity with its name in both. Other translations are left out: they may be stale or missing, and
+    a package never changes because another language was added.
+    """
+
+    courses: tuple[Course, ...]
+    items: tuple[Mapping[tuple[str, str], Any], ...]
+
+    @classmethod
+    def of(cls, course: Course) -> Editions:
+        """The editions of ``course``: itself first, then the source of its translation, if any."""
+        courses = (course,) if course.translated_from is None else (course, course.translated_from)
+        return cls(courses, tuple(_items(each) for each in courses))
+
+    def lang_map(self, kind: str, item_id: str, *fields: str) -> dict[str, str]:
+        """The first of ``fields`` the item of that kind and id sets, in each edition's language, without markup."""
+        found: dict[str, str] = {}
+        for course, items in zip(self.courses, self.items):
+            item = items.get((kind, item_id))
+            text = next((getattr(item, field) for field in fields if getattr(item, field, None)), None)
+            if text is not None:
+                found.setdefault(course.language, _renderer(course.glossary).plain(text))
+        return found
+
+    def components(self, question_id: str) -> dict[str, list[dict[str, Any]]]:
+        """The interaction components of a question (choices, source, target), each described in every edition."""
+        texts: list[tuple[Course, dict[str, dict[str, str]]]] = []
+        for course, items in zip(self.courses, self.items):
+            found = interaction(items[("question", question_id)])
+            texts.append((course, {name: dict(getattr(found, name)) for name in ("choices", "source", "target")}))
+        first = texts[0][1]
+        return {name: [{"id": cid, "description": {course.language: _renderer(course.glossary).plain(each[name][cid])
+                                                   for course, each in texts if cid in each[name]}}
+                       for cid in first[name]]
+                for name in first if first[name]}
+
+
+def _items(course: Course) -> dict[tuple[str, str], Any]:
+    """Every item of the course a language map names, by (kind, id): ids are unique course-wide per kind."""
+    items: dict[tuple[str, str], Any] = {("course", course.id): course}
+    for module in course.modules:
+        items[("module", module.id)] = module
+        items.update((("page", page.id), page) for page in module.pages)
+        items.update((("objective", objective.id), objective) for objective in module.objectives)
+    for assessment in course.assessments:
+        items[("assessment", assessment.id)] = assessment
+        items.update((("question", question.id), question) for question in assessment.questions)
+    return items
 
 
 @functools.lru_cache(maxsize=4)
@@ -119,26 +170,24 @@ def scaled(percent: float) -> Decimal:
     return (Decimal(str(percent)) / 100).quantize(Decimal("0.0001")).normalize()
 
 
-def _components(pairs: Iterable[tuple[str, str]], course: Course) -> list[dict[str, Any]]:
-    return [{"id": cid, "description": lang_map(course, text)} for cid, text in pairs]
-
-
-def interaction_fields(question: Question, course: Course) -> dict[str, Any]:
+def interaction_fields(question: Question, editions: Editions) -> dict[str, Any]:
     """The interaction part of a question's activity definition (``cmacourse.interactions``), texts as language maps."""
     found = interaction(question)
     fields: dict[str, Any] = {"interactionType": found.type}
     if found.patterns:
         fields["correctResponsesPattern"] = list(found.patterns)
-    for name in ("choices", "source", "target"):
-        if getattr(found, name):
-            fields[name] = _components(getattr(found, name), course)
+    fields.update(editions.components(question.id))
     return fields
 
 
-def definition(kind: str, course: Course, name: str, description: str | None = None) -> dict[str, Any]:
-    """An activity definition: type, name and description (Tin Can requires both texts)."""
-    return {"type": ACTIVITY_TYPES[kind], "name": lang_map(course, name),
-            "description": lang_map(course, description or name)}
+def definition(kind: str, editions: Editions, item_id: str, name: str, description: str | None = None) -> dict[str, Any]:
+    """An activity definition: type, and the item's ``name`` and ``description`` fields as language maps.
+
+    Tin Can requires both texts, so an item without a description is described by its name.
+    """
+    descriptions = (description, name) if description else (name,)
+    return {"type": ACTIVITY_TYPES[kind], "name": editions.lang_map(kind, item_id, name),
+            "description": editions.lang_map(kind, item_id, *descriptions)}
 
 
 def activities(course: Course, iris: Iris) -> dict[str, Any]:
@@ -146,19 +195,20 @@ def activities(course: Course, iris: Iris) -> dict[str, Any]:
     def entry(iri: str, defn: dict[str, Any], **extra: Any) -> dict[str, Any]:
         return {"id": iri, "definition": defn, **extra}
 
-    modules = {m.id: entry(iris.module(m.id), definition("module", course, m.title, m.summary)) for m in course.modules}
-    pages = {p.id: entry(iris.page(p.id), definition("page", course, p.title), module=m.id)
+    editions = Editions.of(course)
+    modules = {m.id: entry(iris.module(m.id), definition("module", editions, m.id, "title", "summary")) for m in course.modules}
+    pages = {p.id: entry(iris.page(p.id), definition("page", editions, p.id, "title"), module=m.id)
              for m in course.modules for p in m.pages}
-    assessments = {a.id: entry(iris.assessment(a.id), definition("assessment", course, a.title, a.introduction))
+    assessments = {a.id: entry(iris.assessment(a.id), definition("assessment", editions, a.id, "title", "introduction"))
                    for a in course.assessments}
     questions = {
-        q.id: entry(iris.question(q.id), {**definition("question", course, q.prompt), **interaction_fields(q, course)},
+        q.id: entry(iris.question(q.id), {**definition("question", editions, q.id, "prompt"), **interaction_fields(q, editions)},
                     assessment=a.id, objectives=[iris.objective(o) for o in q.objectives])
         for a, q in course.questions()
     }
     return {
         "language": course.language,
-        "course": entry(iris.course(), definition("course", course, course.title, course.description)),
+        "course": entry(iris.course(), definition("course", editions, course.id, "title", "description")),
         "modules": modules, "pages": pages, "assessments": assessments, "questions": questions,
     }
 

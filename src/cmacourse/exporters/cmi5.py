@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import ClassVar
 
 from lxml import etree
@@ -12,7 +12,7 @@ from ..player import render_player
 from . import Exporter
 from ._package import PackageWriter
 from ..numbers import number_text
-from ._xapi import ACTIVITY_TYPES, Iris, LaunchLike, au_rules, lang_map, runtime_files
+from ._xapi import ACTIVITY_TYPES, Editions, Iris, LaunchLike, au_rules, runtime_files
 
 #: The course structure namespace (cmi5 section 13.2), the default namespace of cmi5.xml.
 CMI5_NS = "https://w3id.org/xapi/profiles/cmi5/v1/CourseStructure.xsd"
@@ -30,35 +30,35 @@ def _sub(parent: etree._Element, tag: str, **attributes: str) -> etree._Element:
     return etree.SubElement(parent, f"{{{CMI5_NS}}}{tag}", attributes)
 
 
-def text(parent: etree._Element, tag: str, course: Course, markdown: str) -> etree._Element:
-    """A ``title`` or ``description``: one ``langstring`` in the course's language."""
+def text(parent: etree._Element, tag: str, language_map: Mapping[str, str]) -> etree._Element:
+    """A ``title`` or ``description``: one ``langstring`` per language of the map (13.1.1 allows several)."""
     element = _sub(parent, tag)
-    ((lang, value),) = lang_map(course, markdown).items()
-    _sub(element, "langstring", lang=lang).text = value
+    for lang, value in language_map.items():
+        _sub(element, "langstring", lang=lang).text = value
     return element
 
 
-def course_element(parent: etree._Element, course: Course, iris: Iris) -> etree._Element:
+def course_element(parent: etree._Element, course: Course, iris: Iris, editions: Editions) -> etree._Element:
     """The ``course`` element: id, title and description (13.1.1)."""
     element = _sub(parent, "course", id=iris.course())
-    text(element, "title", course, course.title)
-    text(element, "description", course, course.description or course.title)
+    text(element, "title", editions.lang_map("course", course.id, "title"))
+    text(element, "description", editions.lang_map("course", course.id, "description", "title"))
     return element
 
 
-def objectives(parent: etree._Element, course: Course, iris: Iris) -> etree._Element | None:
+def objectives(parent: etree._Element, course: Course, iris: Iris, editions: Editions) -> etree._Element | None:
     """Every learning objective, declared once for the AUs to reference (13.1.3)."""
     if not course.objectives:
         return None
     element = _sub(parent, "objectives")
     for objective in course.objectives:
         item = _sub(element, "objective", id=iris.objective(objective.id))
-        text(item, "title", course, objective.text)
-        text(item, "description", course, objective.text)
+        text(item, "title", editions.lang_map("objective", objective.id, "text"))
+        text(item, "description", editions.lang_map("objective", objective.id, "text"))
     return element
 
 
-def au(parent: etree._Element, course: Course, launch: LaunchLike, iris: Iris) -> etree._Element:
+def au(parent: etree._Element, course: Course, launch: LaunchLike, iris: Iris, editions: Editions) -> etree._Element:
     """One AU for a launch document (13.1.4): moveOn and masteryScore from the content's completion rules."""
     rules = au_rules(course, launch)
     attributes = {"id": iris.launch(launch), "moveOn": rules.move_on, "launchMethod": LAUNCH_METHOD}
@@ -67,12 +67,13 @@ def au(parent: etree._Element, course: Course, launch: LaunchLike, iris: Iris) -
     modules = [course.module(module_id) for module_id in launch.module_ids]
     attributes["activityType"] = ACTIVITY_TYPES["module" if modules else "course"]
     element = _sub(parent, "au", **attributes)
-    text(element, "title", course, launch.title)
-    if modules:
-        description = " ".join(m.summary for m in modules if m.summary) or launch.title
+    # A module's AU is titled and described as its module; the course's AU (final exam, results) as the course.
+    if len(modules) == 1:
+        text(element, "title", editions.lang_map("module", modules[0].id, "title"))
+        text(element, "description", editions.lang_map("module", modules[0].id, "summary", "title"))
     else:
-        description = course.description or launch.title
-    text(element, "description", course, description)
+        text(element, "title", editions.lang_map("course", course.id, "title"))
+        text(element, "description", editions.lang_map("course", course.id, "description", "title"))
     ids = [o.id for m in modules for o in m.objectives]
     if ids:
         refs = _sub(element, "objectives")
@@ -86,10 +87,11 @@ def au(parent: etree._Element, course: Course, launch: LaunchLike, iris: Iris) -
 def course_structure(course: Course, launches: Sequence[LaunchLike], iris: Iris) -> etree._Element:
     """The ``courseStructure`` document: the course, its objectives and one AU per launch, in order."""
     root = _el("courseStructure")
-    course_element(root, course, iris)
-    objectives(root, course, iris)
+    editions = Editions.of(course)
+    course_element(root, course, iris, editions)
+    objectives(root, course, iris, editions)
     for launch in launches:
-        au(root, course, launch, iris)
+        au(root, course, launch, iris, editions)
     return root
 
 

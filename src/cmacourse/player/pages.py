@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -63,6 +63,11 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
 
 def render_launch(course: Course, layout: LaunchLayout, renderer: MarkdownRenderer, scripts: Sequence[str]) -> str:
     """The HTML of one launch document."""
+    return "".join(launch_parts(course, layout, renderer, scripts))
+
+
+def launch_parts(course: Course, layout: LaunchLayout, renderer: MarkdownRenderer, scripts: Sequence[str]) -> Iterator[str]:
+    """The HTML of one launch document in the pieces it is rendered in, to be written as they come."""
     root = layout.root
     first_screen = {}
     for screen in layout.screens:
@@ -71,7 +76,7 @@ def render_launch(course: Course, layout: LaunchLayout, renderer: MarkdownRender
     glossary_source = course.glossary[0].source if course.glossary else None
     words = words_for(course.language)
     template = environment().get_template("launch.html.jinja")
-    return template.render(
+    return template.generate(
         course=course, layout=layout, launch=layout.launch, root=root, md=renderer, scripts=scripts,
         version=__version__, callout_labels={k: words.gettext(v) for k, v in CALLOUT_LABELS.items()}, first_screen=first_screen,
         glossary_file=glossary_source.file.display if glossary_source else "",

@@ -44,8 +44,8 @@ def check_units(found: Sequence[InUnit], units: Sequence[Unit], file: str, sourc
     first_line = {given.file: given.line for given in reversed(found)}
     for unit in units:
         if unit.id not in seen:
-            yield _problem("translation.missing-unit", f"the unit {unit.id!r} ({unit.file} {unit.pointer}) is missing from the translation",
-                           Location(file, first_line.get(unit.file, 1), 1))
+            yield _problem("translation.missing-unit", f"the unit {unit.id!r} ({{source}} {unit.pointer}) is missing from the translation",
+                           Location(file, first_line.get(unit.file, 1), 1), paths={"source": unit.file})
 
 
 def _check_unit(given: InUnit, unit: Unit, file: str) -> Iterator[Problem]:
@@ -104,8 +104,8 @@ def _once(target: Iterable[Code]) -> Iterator[Code]:
             yield code
 
 
-def _problem(code: str, message: str, where: Location) -> Problem:
-    return Problem(code=code, message=message, location=where)
+def _problem(code: str, message: str, where: Location, paths: dict[str, str] | None = None) -> Problem:
+    return Problem(code=code, message=message, location=where, paths=paths)
 
 
 __all__ = ["TRANSLATED_STATES", "check_units", "translated_text"]

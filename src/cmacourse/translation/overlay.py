@@ -99,7 +99,7 @@ def _relocated(problem: Problem, translation: Translation, source_problems: Sequ
     for unit in translation.units:
         if unit.file == where.file and (where.pointer == unit.pointer or where.pointer.startswith(unit.pointer + "/")):
             given = by_id[unit.id]
-            return attrs.evolve(problem, message=f"in the translation of {unit.id!r}: {problem.message}",
+            return attrs.evolve(problem, message=f"in the translation of {unit.id!r}: {problem.message_template}",
                                 location=Location(translation.display, given.target_line, 1))
     # Not in a translated string: the same problem the source has, so show it where the source has it.
     twin = next((p for p in source_problems if (p.code, p.location.file, p.location.pointer, p.message)

@@ -1,11 +1,25 @@
-"""A stand-in for a CAT tool in tests: it fills every target by copying the source's tags and rewording its text."""
+"""A stand-in for a CAT tool in tests: it fills every target by copying the source's tags and rewording its text.
+
+``course_in`` gives a test course in each language the packages are checked in: as written (English),
+or translated into Spanish by this stand-in, imported and loaded as ``build --lang es`` loads it.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import copy
-from collections.abc import Callable
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 from lxml import etree
+
+from cmacourse import Course, load_course
+from cmacourse.translation import export_translation, import_translation
+from cmacourse.translation.building import translated_course
+
+#: The languages every package is checked in: the test courses' own, and a translation.
+LANGUAGES = ("en", "es")
 
 NS = {"x": "urn:oasis:names:tc:xliff:document:1.2"}
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -46,3 +60,27 @@ def edit_unit(document: bytes, unit_id: str, change: Callable[[etree._Element], 
     unit = next(u for u in root.iterfind(".//x:trans-unit", NS) if u.get("id") == unit_id)
     change(unit)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+
+
+def translate_course(course_dir: Path, work: Path) -> Path:
+    """A copy of the course in ``work`` whose every unit is translated into Spanish and imported into locales/es/."""
+    folder = work / course_dir.name
+    shutil.copytree(course_dir, folder)
+    exported = export_translation(folder, "es", work / "to-agency").path
+    delivered = work / "from-agency" / exported.name
+    delivered.parent.mkdir()
+    delivered.write_bytes(translate(exported.read_bytes()))
+    import_translation(delivered, folder)
+    return folder
+
+
+@contextlib.contextmanager
+def course_in(course_dir: Path, language: str, work: Path) -> Iterator[Course]:
+    """The course in ``language`` (one of LANGUAGES), for exporting while the block runs."""
+    source = load_course(course_dir)
+    if language == source.language:
+        yield source
+        return
+    assert language == "es", f"the test translator writes Spanish, not {language!r}"
+    with translated_course(translate_course(course_dir, work), language) as course:
+        yield course
