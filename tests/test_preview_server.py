@@ -117,7 +117,7 @@ def test_problems_are_listed_in_the_terminal(course: Path, tmp_path: Path) -> No
     module.write_text(module.read_text().replace("requires: [basics]", "requires: [nowhere]"))
     running = Running("course", "--port", "0", cwd=tmp_path)
     try:
-        running.wait_for(r"Build 1: the course has \d+ problems?\.")
+        running.wait_for(r"Build 1: the course has (\d+) problems? \(\1 errors?, 0 warnings\)\.")
         listed = running.wait_for(r"^course/02-practice/module\.yaml:\d+:\d+: error\[ref\.[a-z-]+\]: .*nowhere.*$")
         validate = subprocess.run([CMACOURSE, "validate", "course"], cwd=tmp_path, capture_output=True, text=True)
         assert listed[0] in validate.stdout.splitlines()

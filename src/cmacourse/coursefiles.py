@@ -106,7 +106,7 @@ class CourseFolder:
         try:
             real = (self.root / rel).resolve()
         except RuntimeError as exc:  # Python before 3.13 reports a loop so
-            raise OSError(f"the links on the way to {rel} form a loop") from exc
+            raise OSError("the links on the way to it form a loop") from exc
         if self.contains(real):
             return real
         # Name the first link that leaves, which is what the author must change.

@@ -15,8 +15,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .coursefiles import MAX_MEDIA_BYTES, CourseFolder, NotRegularError, OutsideCourseError, TooLargeError
+from .coursefiles import MAX_MEDIA_BYTES, CourseFolder, NotRegularError, OutsideCourseError, TooLargeError, megabytes
 from .errors import BuildError
+from .hints import shown_path
 
 if TYPE_CHECKING:
     from lxml import etree
@@ -129,14 +130,22 @@ def read_media(root: Path, rel: str) -> bytes:
         BuildError: the file leaves the course folder, is too large, is not a file, cannot be read, or
             has a name, type or content that :func:`name_problem`, :func:`type_problem` or :func:`content_problems` refuses.
     """
+    shown = shown_path(root / rel)  # an error's paths, like every message's, are written from where the command runs
     try:
         data = CourseFolder(root).read_bytes(rel, MAX_MEDIA_BYTES)
-    except (OutsideCourseError, TooLargeError, NotRegularError) as exc:
-        raise BuildError(f"cannot package media file {rel}: {exc}") from None
+    except OutsideCourseError as exc:
+        template, paths = exc.problem_text("it")
+        raise BuildError(f"cannot package media file {shown}: " + template.format(**{name: shown_path(root / path)
+                                                                                    for name, path in paths.items()})) from None
+    except TooLargeError as exc:
+        raise BuildError(f"cannot package media file {shown}: it is {megabytes(exc.size)}; a media file may hold at most "
+                         f"{megabytes(exc.limit)}") from None
+    except NotRegularError as exc:
+        raise BuildError(f"cannot package media file {shown}: it is {exc.kind}, not a file") from None
     except (OSError, ValueError) as exc:
-        raise BuildError(f"cannot read media file {rel}: {getattr(exc, 'strerror', None) or exc}") from None
+        raise BuildError(f"cannot read media file {shown}: {getattr(exc, 'strerror', None) or exc}") from None
     # Validation refuses these first; a course built without it (a model made in code) is refused here.
     refused = name_problem(rel) or type_problem(rel) or next((what for _, what in content_problems(rel, data)), None)
     if refused:
-        raise BuildError(f"cannot package media file {rel}: {refused}")
+        raise BuildError(f"cannot package media file {shown}: {refused}")
     return data

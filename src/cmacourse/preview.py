@@ -25,7 +25,8 @@ from .hints import shown_path
 from .loading import course_root, read_course
 from .packaging import PackageWriter
 from .player import render_player
-from .player.pages import environment
+from .player.pages import environment, template_words
+from .player.words import words_for
 
 #: The quiet time, in ms, that ends a burst of file events (an editor's save is several: truncate, write,
 #: rename) so that the burst gives one rebuild; and the longest a burst is gathered before a rebuild anyway.
@@ -39,6 +40,9 @@ HOST = "127.0.0.1"
 COURSE_PREFIX = "/course/"
 #: URL prefix of the preview page's own files and its build status.
 PREVIEW_PREFIX = "/__preview__/"
+#: The preview page's own files, by name, and their folder in the player: its script and style, and the
+#: player's words and numbers, which its script shows the panel in.
+PREVIEW_FILES = {"shell.js": "preview", "shell.css": "preview", "words.js": "static", "numbers.js": "static"}
 
 
 class PreviewSite:
@@ -51,45 +55,56 @@ class PreviewSite:
         self.lock = threading.Lock()
         self.version = 0
         self.build_dir: Path | None = None
-        #: What stopped the latest build, as ``validate`` prints it (paths from where the command runs), for
-        #: the terminal and the browser alike.
+        #: The latest build's problems as ``validate`` prints them (paths from where the command runs), for the
+        #: terminal and the browser alike: what stopped it, or the warnings of a build that went through.
         self.problems: list[str] = []
+        #: How many of them are errors and warnings; what stops a build that is no content problem counts as an error.
+        self.errors = self.warnings = 0
         self.course_id = ""
         self.title = root.name
+        #: The language of the latest build, which the preview page's words follow.
+        self.language = "en"
+
     def rebuild(self) -> None:
         """Build the course with the preview adapter; a broken course becomes a list of problems."""
         problems: list[str] = []
+        errors = warnings = 0
         target = self.workdir / f"build-{self.version + 1}"
         try:
             report = read_course(self.root)
+            problems = [str(p) for p in problems_as_typed(report.problems, self.root)]
+            errors, warnings = len(report.errors), len(report.warnings)
             if report.errors or report.course is None:
-                problems = [str(p) for p in problems_as_typed(report.problems, self.root)]
+                errors = max(errors, 1)
             else:
                 course = report.course
                 writer = PackageWriter()
                 render_player(course, writer, runtime="preview", scope="course")
                 writer.write_folder(target)
-                self.course_id, self.title = course.id, course.title
+                self.course_id, self.title, self.language = course.id, course.title, course.language
         except CmaCourseError as exc:
-            problems = [str(exc)]
+            problems, errors, warnings = [str(exc)], 1, 0
         except OSError as exc:  # the temporary folder is full or gone: say where, keep serving
-            problems = [str(OutputError.from_os_error(exc, target))]
+            problems, errors, warnings = [str(OutputError.from_os_error(exc, target))], 1, 0
         except Exception:  # noqa: BLE001 - a bug must not stop the preview; the author sees it in the browser
-            problems = ["cmacourse failed while building the preview:\n" + traceback.format_exc()]
+            problems, errors, warnings = ["cmacourse failed while building the preview:\n" + traceback.format_exc()], 1, 0
         with self.lock:
             previous = self.build_dir
-            self.build_dir = None if problems else target
-            self.problems = problems
+            self.build_dir = None if errors else target
+            self.problems, self.errors, self.warnings = problems, errors, warnings
             self.version += 1
         if previous is not None:
             shutil.rmtree(previous, ignore_errors=True)
 
     @property
     def note(self) -> str:
-        """One line on the latest build, for the terminal and the preview page."""
-        count = len(self.problems)
-        if count:
-            return f"Build {self.version}: the course has {count} problem{'s' if count != 1 else ''}."
+        """One line on the latest build, for the terminal and the preview page, counting as ``validate`` counts."""
+        counted = f"{self.errors} error{'s' * (self.errors != 1)}, {self.warnings} warning{'s' * (self.warnings != 1)}"
+        if self.errors:
+            count = len(self.problems)
+            return f"Build {self.version}: the course has {count} problem{'s' * (count != 1)} ({counted})."
+        if self.warnings:
+            return f"Build {self.version}: up to date ({counted})."
         return f"Build {self.version}: up to date."
 
     def report(self) -> str:
@@ -134,12 +149,12 @@ class PreviewHandler(http.server.BaseHTTPRequestHandler):
                                                                 course_id=self.site.course_id,
                                                                 version=self.site.version, build_note=self.site.note))
         elif path == PREVIEW_PREFIX + "version":
-            info = {"version": self.site.version, "ok": not self.site.problems, "note": self.site.note,
+            info = {"version": self.site.version, "ok": not self.site.errors, "note": self.site.note,
                     "problems": self.site.problems}
             self._send(200, "application/json", json.dumps(info).encode())
-        elif path in (PREVIEW_PREFIX + "shell.js", PREVIEW_PREFIX + "shell.css"):
+        elif path[len(PREVIEW_PREFIX):] in PREVIEW_FILES:
             name = path[len(PREVIEW_PREFIX):]
-            data = (resources.files("cmacourse.player") / "preview" / name).read_bytes()
+            data = (resources.files("cmacourse.player") / PREVIEW_FILES[name] / name).read_bytes()
             self._send(200, "text/javascript" if name.endswith(".js") else "text/css", data)
         elif path.startswith(COURSE_PREFIX):
             self._course_file(path[len(COURSE_PREFIX):])
@@ -161,7 +176,8 @@ class PreviewHandler(http.server.BaseHTTPRequestHandler):
         self._send(200, kind + ("; charset=utf-8" if kind.startswith("text/") else ""), file.read_bytes())
 
     def _page(self, template: str, **context: Any) -> bytes:
-        return environment().get_template(template).render(**context).encode()
+        words = template_words(words_for(self.site.language))
+        return environment().get_template(template).render(**words, **context).encode()
 
     def _send(self, status: int, kind: str, body: bytes) -> None:
         self.send_response(status)

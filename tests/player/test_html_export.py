@@ -60,14 +60,16 @@ def test_rebuild_replaces_the_previous_site(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["player-mini-html"]
 
 
-def test_missing_media_fails_and_leaves_nothing(tmp_path: Path) -> None:
-    """A media file that vanished after loading is a BuildError, and no folder or staging file is left."""
+def test_missing_media_fails_and_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A media file that vanished after loading is a BuildError naming it from the working folder, and no folder or
+    staging file is left."""
+    monkeypatch.chdir(tmp_path)
     course_dir = tmp_path / "course"
     shutil.copytree(MINI, course_dir)
     course = load_course(course_dir)
     (course_dir / "media" / "intake.vtt").unlink()
     out = tmp_path / "out"
-    with pytest.raises(BuildError, match="cannot read media file media/intake.vtt"):
+    with pytest.raises(BuildError, match="cannot read media file course/media/intake.vtt"):
         export(course, "html", out)
     assert not out.exists() or list(out.iterdir()) == []
 

@@ -76,6 +76,21 @@ def test_broken_course_becomes_problems(site: PreviewSite, monkeypatch: pytest.M
     assert site.build_dir is not None and site.problems == []
 
 
+def test_warnings_are_listed_and_counted_as_validate_counts_them(site: PreviewSite, monkeypatch: pytest.MonkeyPatch,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    """A course with warnings only builds, and the terminal lists the warnings and counts them as `validate` does."""
+    monkeypatch.chdir(site.root.parent)
+    module = site.root / "02-practice" / "module.yaml"
+    module.write_text(module.read_text().replace("objectives:\n", "objectives:\n  - id: never-assessed\n    text: Something.\n", 1))
+    site.rebuild()
+    assert main(["validate", "course", "--strict"]) == 1
+    out = capsys.readouterr().out
+    assert site.build_dir is not None
+    assert site.note == "Build 2: up to date (0 errors, 1 warning)."
+    assert site.report() == "\n".join([site.note, out.rstrip("\n")])
+    assert "warning[objective.unassessed]" in site.problems[0] and site.problems[0].startswith("course/02-practice/module.yaml:")
+
+
 def test_urls(site: PreviewSite, base_url: str) -> None:
     """The page, its files, the build status and the course are served; nothing outside the build is."""
     status, kind, body = get(base_url + "/")
