@@ -18,13 +18,13 @@ def test_all_formats_render_each_launch_once_and_match_separate_builds(flagship_
     alone = {path.name: path for path in (export(course, name, tmp_path / "alone") for name in exporters.names())}
 
     rendered: list[tuple[str, tuple[str, ...]]] = []
-    original = player._launch_documents
+    original = player._write_launch_documents
 
-    def counting(course, layouts, scripts):  # type: ignore[no-untyped-def]
+    def counting(course, layouts, scripts, writer):  # type: ignore[no-untyped-def]
         rendered.append((layouts[0].launch.href, scripts))
-        return original(course, layouts, scripts)
+        return original(course, layouts, scripts, writer)
 
-    monkeypatch.setattr(player, "_launch_documents", counting)
+    monkeypatch.setattr(player, "_write_launch_documents", counting)
     together = build_formats(flagship_dir, "all", tmp_path / "together")
 
     # Five formats carry the player: html (standalone), scorm12 and scorm2004 (one course launch, the same
@@ -43,8 +43,8 @@ def test_all_formats_render_each_launch_once_and_match_separate_builds(flagship_
 def test_nothing_is_kept_outside_a_build(flagship_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     course = load_course(flagship_dir)
     calls: list[int] = []
-    original = player._launch_documents
-    monkeypatch.setattr(player, "_launch_documents", lambda *args: calls.append(1) or original(*args))
+    original = player._write_launch_documents
+    monkeypatch.setattr(player, "_write_launch_documents", lambda *args: calls.append(1) or original(*args))
     export(course, "scorm12", tmp_path)
     export(course, "scorm12", tmp_path)
     assert len(calls) == 2

@@ -30,7 +30,7 @@ logger = logging.getLogger(__name__)
 
 #: Name prefix of a build's staging folder inside the output folder.
 STAGING_PREFIX = ".cmacourse-staging-"
-#: Name prefix, inside staging, of the folder that holds a package's files while they are made.
+#: Name prefix, inside staging, of the file that holds an archive's files while they are made.
 SPOOL_PREFIX = ".files-"
 
 
@@ -66,22 +66,22 @@ class OutputFolder:
         self._release()
 
     def writer(self, name: str, layout: Layout, first_entry: str | None = None) -> PackageWriter:
-        """A writer for the package ``name`` that puts each file into staging as it is added.
+        """A writer for the package ``name`` that puts each file into staging as it is added: a folder's
+        into the staged folder itself, an archive's into a spool file beside it.
 
         Raises:
             OutputError: a file or folder of that name is in the way, or staging cannot be written.
         """
         assert self._staging is not None, "writer() outside the with block"
         target = self.path / name
-        if target.exists() and target.is_dir() != (layout == "folder"):
-            found = "a folder" if target.is_dir() else "a file"
-            raise OutputError(target, f"{found} of that name is in the way", "remove it or choose another folder")
-        spool = self._staging / f"{SPOOL_PREFIX}{name}"
+        self._check_in_the_way(target, layout)
         try:
-            spool.mkdir()
+            if layout == "folder":
+                (self._staging / name).mkdir()
+                return PackageWriter(first_entry, folder=self._staging / name)
+            return PackageWriter(first_entry, spool=self._staging / f"{SPOOL_PREFIX}{name}")
         except OSError as exc:
             raise OutputError.from_os_error(exc, target) from None
-        return PackageWriter(first_entry, spool=spool)
 
     def stage(self, name: str, writer: PackageWriter, layout: Layout) -> Path:
         """Write one package into staging; it becomes ``<folder>/<name>`` at ``commit``. Returns that path."""
@@ -89,19 +89,22 @@ class OutputFolder:
         target = self.path / name
         if name in self._staged:
             raise ValueError(f"{name} is staged twice")
-        if target.exists() and target.is_dir() != (layout == "folder"):
-            found = "a folder" if target.is_dir() else "a file"
-            raise OutputError(target, f"{found} of that name is in the way", "remove it or choose another folder")
+        self._check_in_the_way(target, layout)
         staged = self._staging / name
         try:
             writer.write(staged, layout)
-            if writer.spool is not None and writer.spool != staged:
-                shutil.rmtree(writer.spool)  # its files are in the archive now
+            writer.close()
             _make_readable(staged)
         except OSError as exc:
             raise OutputError.from_os_error(exc, target) from None
         self._staged[name] = layout
         return target
+
+    @staticmethod
+    def _check_in_the_way(target: Path, layout: Layout) -> None:
+        if target.exists() and target.is_dir() != (layout == "folder"):
+            found = "a folder" if target.is_dir() else "a file"
+            raise OutputError(target, f"{found} of that name is in the way", "remove it or choose another folder")
 
     def commit(self) -> list[Path]:
         """Move every staged package into place, or none of them; returns their paths in staging order."""

@@ -1,17 +1,19 @@
 """The files of a package, collected as they are made and written as a reproducible zip archive or a folder tree.
 
 The player and the exporters both write into a ``PackageWriter``, so it sits below them; publishing a
-written package into an output folder is ``outputs.py``'s job. A writer given a spool folder puts each
-file on disk as it is added and keeps only its path, so a large course's packages never sit whole in
-memory; the archive is then written from those files, one at a time.
+written package into an output folder is ``outputs.py``'s job. A writer for an output keeps no file in
+memory: a folder's files go straight into the folder, an archive's into one spool file (appended in the
+order they are made, which one open file makes cheap where thousands of small files are not), from
+which the archive is written in its own order, one entry at a time.
 """
 
 from __future__ import annotations
 
 import os
 import zipfile
+from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
-from typing import Literal
+from typing import BinaryIO, Literal, NamedTuple
 
 from lxml import etree
 
@@ -19,40 +21,86 @@ Layout = Literal["zip", "folder", "file"]
 
 #: Every zip entry carries this date, so the same input gives the same bytes (zip's epoch is 1980).
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+#: How many rendered pieces of a document are encoded and written at once: few writes, little held.
+_PARTS_PER_WRITE = 512
+
+
+class Stored(NamedTuple):
+    """A file's bytes where a writer put them on disk: a file, and the range of it that holds them."""
+
+    file: Path
+    offset: int
+    length: int
+
+    def read(self) -> bytes:
+        with self.file.open("rb") as source:
+            return os.pread(source.fileno(), self.length, self.offset)
 
 
 class PackageWriter:
-    """Collects the files of a package by their path inside it: in memory, or in ``spool`` (a folder) if given."""
+    """Collects the files of a package by their path inside it.
 
-    def __init__(self, first_entry: str | None = None, spool: Path | None = None) -> None:
+    Args:
+        first_entry: the path the archive starts with (a manifest), if the format needs one first.
+        spool: a new file to append every file's bytes to, instead of keeping them in memory.
+        folder: a new folder to write every file into, as the package's own tree.
+    """
+
+    def __init__(self, first_entry: str | None = None, *, spool: Path | None = None, folder: Path | None = None) -> None:
         self.first_entry = first_entry
-        self.spool = spool
-        #: Each file's bytes, or None for a file written into the spool folder.
-        self._files: dict[str, bytes | None] = {}
+        self.folder = folder
+        self._spool: BinaryIO | None = spool.open("xb+") if spool is not None else None
+        #: Each file's bytes in memory, its (offset, length) in the spool, or None when it is in the folder.
+        self._files: dict[str, bytes | tuple[int, int] | None] = {}
+        self._spooled = 0
+        self._spool_path = spool
 
-    def add(self, path: str, data: bytes | str) -> None:
-        """Add a file; a path may be written once only.
+    def add(self, path: str, data: bytes | str | Stored) -> None:
+        """Add a file (its bytes, its text, or where another writer stored the same bytes); a path may be written once only.
 
         Raises:
-            OSError: the spool folder cannot be written.
+            OSError: the spool or the folder cannot be written.
         """
+        self._check_new(path)
+        content = data.encode("utf-8") if isinstance(data, str) else data.read() if isinstance(data, Stored) else data
+        if self._spool is not None:
+            self._spool.write(content)
+            self._files[path] = (self._spooled, len(content))
+            self._spooled += len(content)
+        elif self.folder is not None:
+            file = self.folder / path
+            file.parent.mkdir(parents=True, exist_ok=True)
+            file.write_bytes(content)
+            self._files[path] = None
+        else:
+            self._files[path] = content
+
+    def add_parts(self, path: str, parts: Iterable[str]) -> None:
+        """Add a text file given in pieces; a spooled one is written as they come, never held whole."""
+        if self._spool is None:
+            self.add(path, "".join(parts))
+            return
+        self._check_new(path)
+        start = self._spooled
+        batch: list[str] = []
+        for part in parts:
+            batch.append(part)
+            if len(batch) == _PARTS_PER_WRITE:
+                self._spooled += self._spool.write("".join(batch).encode("utf-8"))
+                batch.clear()
+        self._spooled += self._spool.write("".join(batch).encode("utf-8"))
+        self._files[path] = (start, self._spooled - start)
+
+    def add_xml(self, path: str, root: etree._Element) -> None:
+        """Add an XML document, serialised by lxml with a declaration."""
+        self.add(path, etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True))
+
+    def _check_new(self, path: str) -> None:
         clean = PurePosixPath(path)
         if clean.is_absolute() or ".." in clean.parts or str(clean) != path:
             raise ValueError(f"not a clean relative package path: {path!r}")
         if path in self._files:
             raise ValueError(f"{path} is written twice")
-        content = data.encode("utf-8") if isinstance(data, str) else data
-        if self.spool is None:
-            self._files[path] = content
-            return
-        file = self.spool / path
-        file.parent.mkdir(parents=True, exist_ok=True)
-        file.write_bytes(content)
-        self._files[path] = None
-
-    def add_xml(self, path: str, root: etree._Element) -> None:
-        """Add an XML document, serialised by lxml with a declaration."""
-        self.add(path, etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True))
 
     def paths(self) -> list[str]:
         """Every path, the first entry first and the rest sorted."""
@@ -63,8 +111,31 @@ class PackageWriter:
         return path in self._files
 
     def read(self, path: str) -> bytes:
-        data = self._files[path]
-        return (self.spool / path).read_bytes() if data is None and self.spool is not None else data  # type: ignore[return-value]
+        stored = self._files[path]
+        if isinstance(stored, bytes):
+            return stored
+        if stored is None:
+            return (self.folder / path).read_bytes()  # type: ignore[operator]
+        assert self._spool is not None
+        self._spool.flush()
+        return os.pread(self._spool.fileno(), stored[1], stored[0])
+
+    def stored(self, path: str) -> Stored | None:
+        """Where a file's bytes are on disk, for another package to take them from; None while in memory."""
+        stored = self._files[path]
+        if isinstance(stored, tuple) and self._spool_path is not None:
+            assert self._spool is not None
+            self._spool.flush()
+            return Stored(self._spool_path, *stored)
+        if stored is None and self.folder is not None:
+            file = self.folder / path
+            return Stored(file, 0, file.stat().st_size)
+        return None
+
+    def close(self) -> None:
+        """Close the spool file, if any; the writer cannot be read from after."""
+        if self._spool is not None:
+            self._spool.close()
 
     def write_zip(self, target: Path) -> None:
         """Write a zip archive whose bytes depend on nothing but the files."""
@@ -77,10 +148,8 @@ class PackageWriter:
                 archive.writestr(info, self.read(path), compresslevel=9)
 
     def write_folder(self, target: Path) -> None:
-        if self.spool is not None and not target.exists():
-            os.replace(self.spool, target)  # the spool is the tree already; staging is on one file system
-            self.spool = target
-            return
+        if self.folder == target:
+            return  # written as the files were added
         for path in self.paths():
             file = target / path
             file.parent.mkdir(parents=True, exist_ok=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextvars import ContextVar
 from importlib import resources
 from typing import Any, TypeVar
@@ -11,12 +11,13 @@ from typing import Any, TypeVar
 from ..errors import BuildError
 from ..media import read_media
 from ..model import Course
-from ..packaging import PackageWriter
+from ..packaging import PackageWriter, Stored
 from .data import data_script
 from .layout import Launch, LaunchLayout, Scope, launch_layouts
-from .pages import render_launch
+from .pages import launch_parts
 from .rendering import MarkdownRenderer, asset_path
 from .state import StateLayout, worst_case_length
+from .words import words_for
 
 __all__ = ["DATA_SCRIPT", "XAPI_DATA_SCRIPT", "Launch", "LaunchLayout", "player_files", "render_player", "runtimes",
            "shared_renders", "worst_case_state_size"]
@@ -28,8 +29,8 @@ ADAPTER_SCRIPT = "player/lms.js"
 #: Package path of the standalone adapter, which other adapters may fall back on (``window.cmaStandalone``).
 STANDALONE_SCRIPT = "player/standalone.js"
 #: The player's own scripts, in the order they load after the data and the adapter.
-PLAYER_SCRIPTS = ("player/numbers.js", "player/state.js", "player/questions.js", "player/rules.js", "player/navigation.js",
-                  "player/player.js")
+PLAYER_SCRIPTS = ("player/words.js", "player/numbers.js", "player/state.js", "player/questions.js", "player/rules.js",
+                  "player/navigation.js", "player/player.js")
 #: Package path of the xAPI activity data (``window.cmaXapiActivities``), which the xAPI exporters write.
 XAPI_DATA_SCRIPT = "player/xapi-activities.js"
 #: The runtime core an adapter builds on, loaded just before it: package data in ``runtime/<core>/``
@@ -139,11 +140,9 @@ def render_player(course: Course, writer: PackageWriter, *, runtime: str, scope:
     files = dict(player_files(runtime))
     layouts = _rendered(course, ("layouts", scope), lambda: launch_layouts(course, scope))
     scripts = launch_scripts(runtime)
-    documents, media = _rendered(course, ("launches", scope, scripts), lambda: _launch_documents(course, layouts, scripts))
-    for href, html in documents:
-        writer.add(href, html)
-    writer.add(DATA_SCRIPT, _rendered(course, ("data", scope),
-                                      lambda: data_script(course, layouts, MarkdownRenderer(course.glossary)).encode("utf-8")))
+    media = _written_once(course, ("launches", scope, scripts), writer,
+                          lambda: _write_launch_documents(course, layouts, scripts, writer))
+    _written_once(course, ("data", scope), writer, lambda: _write_data(course, layouts, writer))
     for path, data in files.items():
         writer.add(path, data)
     for path in sorted(media):
@@ -151,16 +150,50 @@ def render_player(course: Course, writer: PackageWriter, *, runtime: str, scope:
     return tuple(layout.launch for layout in layouts)
 
 
-def _launch_documents(course: Course, layouts: tuple[LaunchLayout, ...],
-                      scripts: tuple[str, ...]) -> tuple[tuple[tuple[str, bytes], ...], frozenset[str]]:
-    """Each launch document's path and HTML, and every media file the course and its documents use."""
+_Written = tuple[tuple[tuple[str, bytes | Stored], ...], _T]
+
+
+def _written_once(course: Course, key: tuple[Any, ...], writer: PackageWriter, write: Callable[[], _Written[_T]]) -> _T:
+    """Files that every package of a build with the same ``key`` carries: ``write`` puts them into the
+    first package's writer and returns them (as bytes, or as where that writer stored them, so that a
+    large course's documents are not all held in memory) with what else it found; later packages take them."""
+    first: list[bool] = []
+
+    def first_write() -> _Written[_T]:
+        first.append(True)
+        return write()
+
+    files, found = _rendered(course, key, first_write)
+    if not first:
+        for path, data in files:
+            writer.add(path, data)
+    return found
+
+
+def _kept(writer: PackageWriter, path: str, data: bytes | Iterable[str]) -> tuple[str, bytes | Stored]:
+    """Add a file (bytes, or text in pieces) to ``writer``; what of it a later package can take: where it is stored, else its bytes."""
+    if isinstance(data, bytes):
+        writer.add(path, data)
+    else:
+        writer.add_parts(path, data)
+    return path, writer.stored(path) or writer.read(path)
+
+
+def _write_launch_documents(course: Course, layouts: tuple[LaunchLayout, ...], scripts: tuple[str, ...],
+                            writer: PackageWriter) -> _Written[frozenset[str]]:
+    """Each launch document, written as it is rendered, and every media file the course and its documents use."""
     documents = []
     media = set(course.media_files())
     for layout in layouts:
-        renderer = MarkdownRenderer(course.glossary, root=layout.root)
-        documents.append((layout.launch.href, render_launch(course, layout, renderer, scripts).encode("utf-8")))
+        renderer = MarkdownRenderer(course.glossary, root=layout.root, words=words_for(course.language))
+        documents.append(_kept(writer, layout.launch.href, launch_parts(course, layout, renderer, scripts)))
         media |= renderer.media
     return tuple(documents), frozenset(media)
+
+
+def _write_data(course: Course, layouts: tuple[LaunchLayout, ...], writer: PackageWriter) -> _Written[None]:
+    data = data_script(course, layouts, MarkdownRenderer(course.glossary)).encode("utf-8")
+    return (_kept(writer, DATA_SCRIPT, data),), None
 
 
 def worst_case_state_size(course: Course, scope: Scope = "course") -> int:
