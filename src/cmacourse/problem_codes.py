@@ -40,7 +40,7 @@ PROBLEM_CODES: Mapping[str, tuple[Severity, str]] = MappingProxyType({
     "schema.uniqueItems": ("error", "a list that repeats an item"),
     "schema.unknown-question-type": ("error", "a question type that is neither built in nor installed as a plugin"),
     # References between files
-    "id.duplicate": ("error", "an id used more than once among its kind (modules, pages, objectives, assessments, questions, terms)"),
+    "id.duplicate": ("error", "an id used more than once among its kind (modules, pages, objectives, assessments, questions, terms; blocks within a page)"),
     "ref.unknown-module": ("error", "a prerequisite names no module of the course"),
     "ref.self-prerequisite": ("error", "a module requires itself"),
     "ref.later-prerequisite": ("warning", "a module requires one that comes after it in course.yaml"),

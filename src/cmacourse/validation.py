@@ -81,6 +81,9 @@ def _unique_ids(course: Course) -> Iterator[Problem]:
     yield from _duplicates("assessment", ((a.id, a.source) for a in course.assessments))
     yield from _duplicates("question", ((q.id, q.source) for _, q in course.questions()))
     yield from _duplicates("glossary term", ((t.id, t.source) for t in course.glossary))
+    for page in (p for m in course.modules for p in m.pages):  # a block's id is unique within its page
+        yield from _duplicates("block", ((block_id, getattr(block, "source", None))
+                                         for block_id, block in zip(page.block_ids, page.blocks) if block_id))
     yield from _duplicates("credential", ((c.id, course.source.child("credentials", i) if course.source else None)
                                           for i, c in enumerate(course.credentials)))
 
