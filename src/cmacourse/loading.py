@@ -152,7 +152,7 @@ class _Reader:
         except OutsideCourseError as exc:
             message, paths = exc.problem_text("{file}")
             self.problem("ref.outside-course", message, _where(rel, referrer),
-                         hint="copy the file into the course folder instead of linking to it", paths=paths)
+                         hint="copy the file into the course folder instead of linking to it", paths={"file": rel, **paths})
         except TooLargeError as exc:
             self.problem("file.too-large", f"{{file}} is {megabytes(exc.size)}; a page or YAML file may hold at most {megabytes(exc.limit)}",
                          _where(rel, referrer), hint="split it into several pages or files", paths={"file": rel})

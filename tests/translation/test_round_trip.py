@@ -185,6 +185,9 @@ def test_missing_unknown_untranslated_and_too_long_units_are_each_named(course, 
     assert codes == ["translation.missing-unit", "translation.missing-unit", "translation.too-long", "translation.unknown-unit", "translation.untranslated"]
     too_long = next(o for o in out if "too-long" in o)
     assert "201 characters" in too_long and "at most 200" in too_long
+    # A missing unit names the course file it comes from as every path is named: from the working folder.
+    named = [o.split(" (", 1)[1].split(" ", 1)[0] for o in out if "missing-unit" in o]
+    assert f"{course / 'intake' / 'module.yaml'}" in named and all(Path(path).is_file() for path in named)
 
 
 def test_export_is_byte_identical_and_ids_follow_item_ids_not_positions(course, tmp_path, capsys):
