@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 from lxml import etree
-from translator import NS, translate
+from translator import NS, translate_course
 
 from cmacourse.cli import main
-from cmacourse.translation import export_translation, import_translation
+from cmacourse.translation import export_translation
 from cmacourse.translation.units import course_units
 
 COURSE = Path(__file__).parents[1] / "courses" / "i18n-clinic"
@@ -20,12 +19,7 @@ NEW_CALLOUT = "```callout\nstyle: note\ntext: Wash your hands before you start.\
 @pytest.fixture
 def translated(tmp_path: Path) -> Path:
     """A copy of the test course with every unit translated and imported."""
-    course = tmp_path / "course"
-    shutil.copytree(COURSE, course)
-    exported = export_translation(course, "es", tmp_path / "first").path
-    (tmp_path / "delivered.xlf").write_bytes(translate(exported.read_bytes()))
-    import_translation(tmp_path / "delivered.xlf", course)
-    return course
+    return translate_course(COURSE, tmp_path / "first")
 
 
 def units_of(path: Path) -> dict[str, etree._Element]:
@@ -96,10 +90,8 @@ def test_a_block_with_an_id_keeps_its_units_when_reworded(translated: Path, tmp_
     assert (summary.changed, summary.new) == (1, 0)
 
 
-def test_identical_blocks_are_numbered(tmp_path: Path) -> None:
+def test_identical_blocks_are_numbered(course: Path) -> None:
     """Two identical callouts without ids on one page get distinct names, the second with a number."""
-    course = tmp_path / "course"
-    shutil.copytree(COURSE, course)
     page = course / "intake" / "greeting.md"
     page.write_text(page.read_text(encoding="utf-8") + "\n" + NEW_CALLOUT + NEW_CALLOUT, encoding="utf-8")
     names = [u.id for u in course_units(str(course))[1] if u.file == "intake/greeting.md" and "Wash" in u.text]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -16,15 +15,7 @@ from cmacourse.cli import main
 from cmacourse.translation.inline import Code, protect
 from cmacourse.translation.units import course_units
 
-COURSE = Path(__file__).parents[1] / "courses" / "i18n-clinic"
 XLIFF_NS = "urn:oasis:names:tc:xliff:document:1.2"
-
-
-@pytest.fixture
-def course(tmp_path: Path) -> Path:
-    target = tmp_path / "course"
-    shutil.copytree(COURSE, target)
-    return target
 
 
 @pytest.fixture(scope="module")

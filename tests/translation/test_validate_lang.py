@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -13,14 +12,6 @@ from cmacourse.cli import main
 from cmacourse.translation.overlay import load_translation, translated_folder
 from cmacourse.loading import load_course
 
-COURSE = Path(__file__).parents[1] / "courses" / "i18n-clinic"
-
-
-@pytest.fixture
-def course(tmp_path: Path) -> Path:
-    target = tmp_path / "course"
-    shutil.copytree(COURSE, target)
-    return target
 
 
 def imported(course: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], change=None) -> bytes:
