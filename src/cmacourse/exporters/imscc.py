@@ -18,8 +18,9 @@ from ..markdown import GLOSSARY_SCHEME, references
 from ..media import read_media
 from ..model import Course, Module, Page
 from ..player.layout import launch_layouts
-from ..player.pages import CALLOUT_LABELS, environment
+from ..player.pages import callout_labels, environment, template_words
 from ..player.rendering import MarkdownRenderer, asset_path, asset_url, glossary_anchor
+from ..player.words import words_for
 from ..questions import Assessment
 from . import Exporter
 from ._canvas import (
@@ -195,7 +196,7 @@ class _Cartridge:
 
     def page(self, module: Module, page: Page) -> ModuleItem:
         identifier, href = f"page_{page.id}", f"{PAGES}{page.id}.html"
-        renderer = MarkdownRenderer(self.course.glossary, root=PAGE_MEDIA_ROOT)
+        renderer = MarkdownRenderer(self.course.glossary, root=PAGE_MEDIA_ROOT, words=words_for(self.course.language))
         body = player_page_body(self.course, page, renderer, lambda path: PAGE_MEDIA_ROOT + asset_url(path))
         self.writer.add(href, page_document(self.course, page, identifier, body, renderer))
         used = sorted({p for b in page.blocks for p, _ in b.media()} | renderer.media)
@@ -264,7 +265,8 @@ def player_page_body(course: Course, page: Page, renderer: MarkdownRenderer, ass
         return Markup(block.render_html(lambda text: renderer.block(text, referrer)))  # noqa: S704
 
     blocks = environment().get_template("_blocks.html.jinja").make_module(
-        {"md": renderer, "asset": asset, "callout_labels": CALLOUT_LABELS, "course": course, "plugin_block": plugin_block})
+        {"md": renderer, "asset": asset, "callout_labels": callout_labels(renderer.words), "course": course,
+         "plugin_block": plugin_block, **template_words(renderer.words)})
     return "".join(str(blocks.block(block, page.path)) for block in page.blocks)  # type: ignore[attr-defined]
 
 
