@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 
+from cmacourse import read_course
 from cmacourse.cli import main
 
 INVALID = Path(__file__).parent / "invalid"
@@ -16,6 +18,8 @@ CASES = sorted(p.name for p in INVALID.iterdir() if p.is_dir())
 
 #: Cases whose file must be made unreadable when the test runs: git keeps no permissions but the executable bit.
 UNREADABLE = {"unreadable-file": "course_content/m1/check.yaml"}
+#: Where a message or hint names a path: ``{name}``.
+PLACEHOLDER = re.compile(r"(?<!\{)\{([A-Za-z_][A-Za-z0-9_]*)\}(?!\})")
 
 
 def _make_unreadable(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -70,3 +74,15 @@ def test_invalid_course_reports_located_problems(case: str, tmp_path: Path, monk
     out, err = capsys.readouterr()
     assert out == expected
     assert err == f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}\n"
+
+
+@pytest.mark.parametrize("case", [case for case in CASES if case not in UNREADABLE])  # readable until a test makes it not
+def test_every_path_a_message_names_is_given_as_data(case: str) -> None:
+    """Each path a problem's message or hint names is in its ``paths``, and each of its ``paths`` is named there,
+    so the command line can write every one from where it runs."""
+    for problem in read_course(INVALID / case / "course_content").problems:
+        texts = [problem.message_template, problem.hint_template or ""]
+        named = {name for text in texts for name in PLACEHOLDER.findall(text)}
+        assert named == {name for name, _ in problem.paths}, problem
+        for name, path in problem.paths:
+            assert path in f"{problem.message} {problem.hint}" and not PLACEHOLDER.search(problem.message), problem

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from cmacourse.numbers import number_text, points_text
+from cmacourse.numbers import number_text, points_text, shown_number
+from cmacourse.player.words import number_marks
 
 ROOT = Path(__file__).resolve().parents[1]
 VECTORS = json.loads((ROOT / "tests" / "numbers.json").read_text())
@@ -22,6 +23,21 @@ VECTORS = json.loads((ROOT / "tests" / "numbers.json").read_text())
 def test_python_formats_every_vector(case: dict) -> None:
     """number_text gives the table's text for each value and number of places."""
     assert number_text(case["value"], case["places"]) == case["text"]
+
+
+@pytest.mark.parametrize("case", VECTORS["shown"], ids=lambda c: f"{c['language']}/{c['value']!r}/{c['places']}")
+def test_python_shows_every_vector_with_the_languages_marks(case: dict) -> None:
+    """shown_number writes the table's text with the marks Babel gives the vector's language."""
+    marks = number_marks(case["language"])
+    assert (marks.decimal, marks.group) == (case["decimal"], case["group"])
+    assert shown_number(case["value"], case["decimal"], case["group"], case["places"]) == case["text"]
+
+
+@pytest.mark.parametrize("language", sorted(VECTORS["marks"]))
+def test_reading_marks_are_babels(language: str) -> None:
+    """The marks the JavaScript reading vectors are read with are those Babel gives the course data."""
+    marks = number_marks(language)
+    assert VECTORS["marks"][language] == {"decimal": marks.decimal, "group": marks.group}
 
 
 def test_never_an_exponent() -> None:

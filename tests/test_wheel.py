@@ -47,3 +47,20 @@ def test_installed_wheel_validates_from_package_data(wheel: Path, tmp_path: Path
                             capture_output=True, text=True, env={"PYTHONPATH": env_path, "PATH": ""}, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "0"
+
+
+def test_wheel_ships_the_players_catalogs(wheel: Path, tmp_path: Path) -> None:
+    """The gettext catalogs and their template are in the wheel, and a Spanish course reads Spanish words from there."""
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+        archive.extractall(tmp_path / "site")
+    assert {"cmacourse/locale/player.pot", "cmacourse/locale/en/LC_MESSAGES/player.po",
+            "cmacourse/locale/es/LC_MESSAGES/player.po"} <= names
+    code = ("import cmacourse, sys; from cmacourse.player.words import words_for;"
+            "assert cmacourse.__file__.startswith(sys.argv[1]), cmacourse.__file__;"
+            "print(words_for('es').gettext('Next'), words_for('es').points(2))")
+    site = str(tmp_path / "site")
+    result = subprocess.run([sys.executable, "-c", code, site], capture_output=True, text=True,
+                            env={"PYTHONPATH": site, "PATH": ""}, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "Siguiente 2 puntos"

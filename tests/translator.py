@@ -17,6 +17,7 @@ from lxml import etree
 from cmacourse import Course, load_course
 from cmacourse.translation import export_translation, import_translation
 from cmacourse.translation.building import translated_course
+from cmacourse.translation.units import course_units
 
 #: The languages every package is checked in: the test courses' own, and a translation.
 LANGUAGES = ("en", "es")
@@ -84,3 +85,9 @@ def course_in(course_dir: Path, language: str, work: Path) -> Iterator[Course]:
     assert language == "es", f"the test translator writes Spanish, not {language!r}"
     with translated_course(translate_course(course_dir, work), language) as course:
         yield course
+
+
+def unit_id(course_dir: Path, file: str, pointer: str) -> str:
+    """The id of the unit of the string at ``pointer`` in the course file ``file`` (a page's blocks are /blocks/<n>)."""
+    _, units = course_units(str(course_dir))
+    return next(unit.id for unit in units if (unit.file, unit.pointer) == (file, pointer))

@@ -118,8 +118,7 @@ def _media_file(folder: CourseFolder, path: str) -> _FileProblem | None:
         data = folder.read_bytes(path, MAX_MEDIA_BYTES)
     except OutsideCourseError as exc:
         message, paths = exc.problem_text(f"the {_NOUN} {{media}}")
-        return _FileProblem("ref.outside-course", message, "copy the file into the course folder instead of linking to it",
-                            {name: found for name, found in paths.items() if name != "file"})
+        return _FileProblem("ref.outside-course", message, "copy the file into the course folder instead of linking to it", paths)
     except TooLargeError as exc:
         return _FileProblem("file.too-large", f"the {_NOUN} {{media}} is {megabytes(exc.size)}; a media file may hold at most "
                             f"{megabytes(exc.limit)}", "make it smaller (a lower bit rate or resolution), or link to it from a module's links")

@@ -49,11 +49,12 @@ class OutsideCourseError(Exception):
         self.rel, self.link, self.target = rel, link, target
 
     def problem_text(self, subject: str) -> tuple[str, dict[str, str]]:
-        """A problem's message saying which link leads out, ``subject`` naming the path read as ``{file}``; and the paths it names."""
-        paths = {"file": self.rel, "link": self.link, "target": link_target_path(self.link, self.target)}
+        """A problem's message saying which link leads out, after ``subject`` (the path read), with ``{link}`` and
+        ``{target}`` where the link and its target go; and those paths."""
+        target = link_target_path(self.link, self.target)
         if self.link == self.rel:
-            return f"{subject} is a link to {{target}}, outside the course folder", paths
-        return f"{subject} leads outside the course folder: {{link}} is a link to {{target}}", paths
+            return f"{subject} is a link to {{target}}, outside the course folder", {"target": target}
+        return f"{subject} leads outside the course folder: {{link}} is a link to {{target}}", {"link": self.link, "target": target}
 
 
 def link_target_path(link: str, target: str) -> str:

@@ -152,7 +152,7 @@ class _Reader:
         except OutsideCourseError as exc:
             message, paths = exc.problem_text("{file}")
             self.problem("ref.outside-course", message, _where(rel, referrer),
-                         hint="copy the file into the course folder instead of linking to it", paths=paths)
+                         hint="copy the file into the course folder instead of linking to it", paths={"file": rel, **paths})
         except TooLargeError as exc:
             self.problem("file.too-large", f"{{file}} is {megabytes(exc.size)}; a page or YAML file may hold at most {megabytes(exc.limit)}",
                          _where(rel, referrer), hint="split it into several pages or files", paths={"file": rel})
@@ -331,22 +331,26 @@ class _Reader:
         front = SourceFile(whole.path, rel, parts.front_matter, first_line=2)
         meta = self.parse(front, "page")
         blocks: list[Block] = []
+        block_ids: list[str | None] = []
         ok = meta is not None
         for index, segment in enumerate(parts.segments):
             base = pointer("blocks", index)
             if segment.kind is None:
                 blocks.append(Text(text=segment.text, source=SourceRef(file=whole, pointer=base, line=segment.line)))
+                block_ids.append(None)
                 continue
-            block = self.block(segment.kind, SourceFile(whole.path, rel, segment.text, first_line=segment.line, base=base))
-            ok = ok and block is not None
-            if block is not None:
-                blocks.append(block)
+            found = self.block(segment.kind, SourceFile(whole.path, rel, segment.text, first_line=segment.line, base=base))
+            ok = ok and found is not None
+            if found is not None:
+                blocks.append(found[0])
+                block_ids.append(found[1])
         if not ok:
             return None
         return Page(id=meta["id"], title=meta["title"], objectives=tuple(meta.get("objectives", ())), blocks=tuple(blocks),
-                    path=rel, source=SourceRef(file=front))
+                    path=rel, source=SourceRef(file=front), block_ids=tuple(block_ids) if any(block_ids) else ())
 
-    def block(self, kind: str, source: SourceFile) -> Block | None:
+    def block(self, kind: str, source: SourceFile) -> tuple[Block, str | None] | None:
+        """The block in ``source`` and the ``id`` its body gives it, if any."""
         cls = self.blocks[kind]
         raw = self.parse(source, cls.schema)
         if raw is None:
@@ -359,7 +363,8 @@ class _Reader:
                 if path is None:
                     return None
                 resolved[key] = path
-        return cls.from_raw(resolved, ref)
+        block_id = raw.get("id")
+        return cls.from_raw(resolved, ref), block_id if isinstance(block_id, str) else None
 
 
 def _where(rel: str, referrer: SourceRef | None) -> Location:

@@ -42,6 +42,8 @@ class Page:
     blocks: tuple[Block, ...]
     objectives: tuple[str, ...] = ()
     path: str = ""  #: course-relative path of the page's file
+    #: The ``id`` each block was given, by position (None where it has none; prose has none), or () for none at all.
+    block_ids: tuple[str | None, ...] = ()
     source: SourceRef | None = attrs.field(default=None, eq=False, repr=False)
 
 

@@ -42,3 +42,17 @@ def number_text(value: float | int | Decimal, places: int | None = None) -> str:
 def points_text(value: float) -> str:
     """``1 point``, ``2 points``, ``1.5 points``."""
     return f"{number_text(value)} point" if value == 1 else f"{number_text(value)} points"
+
+
+def shown_number(value: float | int | Decimal, decimal_mark: str, group: str, places: int | None = None) -> str:
+    """``value`` as a language writes it on a page: ``number_text`` with the language's decimal mark, and
+    its group separator between each three digits of the whole part (``1.234.567,5`` in Spanish).
+
+    ``player/static/numbers.js`` ``shown()`` is the same rule; ``tests/numbers.json`` ``shown`` holds both's outputs.
+    """
+    plain = number_text(value, places)
+    sign, plain = ("-", plain[1:]) if plain.startswith("-") else ("", plain)
+    whole, _, fraction = plain.partition(".")
+    head = len(whole) % 3 or 3
+    grouped = group.join([whole[:head], *(whole[i:i + 3] for i in range(head, len(whole), 3))])
+    return sign + grouped + (decimal_mark + fraction if fraction else "")

@@ -25,7 +25,8 @@ from .hints import shown_path
 from .loading import course_root, read_course
 from .packaging import PackageWriter
 from .player import render_player
-from .player.pages import environment
+from .player.pages import environment, template_words
+from .player.words import words_for
 
 #: The quiet time, in ms, that ends a burst of file events (an editor's save is several: truncate, write,
 #: rename) so that the burst gives one rebuild; and the longest a burst is gathered before a rebuild anyway.
@@ -39,6 +40,9 @@ HOST = "127.0.0.1"
 COURSE_PREFIX = "/course/"
 #: URL prefix of the preview page's own files and its build status.
 PREVIEW_PREFIX = "/__preview__/"
+#: The preview page's own files, by name, and their folder in the player: its script and style, and the
+#: player's words and numbers, which its script shows the panel in.
+PREVIEW_FILES = {"shell.js": "preview", "shell.css": "preview", "words.js": "static", "numbers.js": "static"}
 
 
 class PreviewSite:
@@ -58,6 +62,8 @@ class PreviewSite:
         self.errors = self.warnings = 0
         self.course_id = ""
         self.title = root.name
+        #: The language of the latest build, which the preview page's words follow.
+        self.language = "en"
 
     def rebuild(self) -> None:
         """Build the course with the preview adapter; a broken course becomes a list of problems."""
@@ -75,7 +81,7 @@ class PreviewSite:
                 writer = PackageWriter()
                 render_player(course, writer, runtime="preview", scope="course")
                 writer.write_folder(target)
-                self.course_id, self.title = course.id, course.title
+                self.course_id, self.title, self.language = course.id, course.title, course.language
         except CmaCourseError as exc:
             problems, errors, warnings = [str(exc)], 1, 0
         except OSError as exc:  # the temporary folder is full or gone: say where, keep serving
@@ -146,9 +152,9 @@ class PreviewHandler(http.server.BaseHTTPRequestHandler):
             info = {"version": self.site.version, "ok": not self.site.errors, "note": self.site.note,
                     "problems": self.site.problems}
             self._send(200, "application/json", json.dumps(info).encode())
-        elif path in (PREVIEW_PREFIX + "shell.js", PREVIEW_PREFIX + "shell.css"):
+        elif path[len(PREVIEW_PREFIX):] in PREVIEW_FILES:
             name = path[len(PREVIEW_PREFIX):]
-            data = (resources.files("cmacourse.player") / "preview" / name).read_bytes()
+            data = (resources.files("cmacourse.player") / PREVIEW_FILES[name] / name).read_bytes()
             self._send(200, "text/javascript" if name.endswith(".js") else "text/css", data)
         elif path.startswith(COURSE_PREFIX):
             self._course_file(path[len(COURSE_PREFIX):])
@@ -170,7 +176,8 @@ class PreviewHandler(http.server.BaseHTTPRequestHandler):
         self._send(200, kind + ("; charset=utf-8" if kind.startswith("text/") else ""), file.read_bytes())
 
     def _page(self, template: str, **context: Any) -> bytes:
-        return environment().get_template(template).render(**context).encode()
+        words = template_words(words_for(self.site.language))
+        return environment().get_template(template).render(**words, **context).encode()
 
     def _send(self, status: int, kind: str, body: bytes) -> None:
         self.send_response(status)

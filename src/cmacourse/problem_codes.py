@@ -40,7 +40,7 @@ PROBLEM_CODES: Mapping[str, tuple[Severity, str]] = MappingProxyType({
     "schema.uniqueItems": ("error", "a list that repeats an item"),
     "schema.unknown-question-type": ("error", "a question type that is neither built in nor installed as a plugin"),
     # References between files
-    "id.duplicate": ("error", "an id used more than once among its kind (modules, pages, objectives, assessments, questions, terms)"),
+    "id.duplicate": ("error", "an id used more than once among its kind (modules, pages, objectives, assessments, questions, terms; blocks within a page)"),
     "ref.unknown-module": ("error", "a prerequisite names no module of the course"),
     "ref.self-prerequisite": ("error", "a module requires itself"),
     "ref.later-prerequisite": ("warning", "a module requires one that comes after it in course.yaml"),
@@ -57,6 +57,7 @@ PROBLEM_CODES: Mapping[str, tuple[Severity, str]] = MappingProxyType({
     "assessment.kind": ("error", "an assessment whose kind does not fit where it is listed (a final_exam inside a module)"),
     "value.not-finite": ("error", "a score, answer or tolerance that is .nan or .inf"),
     "objective.unassessed": ("warning", "an objective that no question assesses"),
+    "language.no-player-words": ("warning", "a course language the player has no words in: its buttons and messages show in English"),
     # Markdown and media
     "markdown.raw-html": ("warning", "HTML pasted into Markdown, which learners see as literal text (with the Markdown or block to use)"),
     "markdown.too-long": ("error", "one Markdown text (a run of prose, a prompt, a callout) longer than the limit"),

@@ -85,11 +85,13 @@ def page_to_text(page: Page) -> str:
     if page.objectives:
         front["objectives"] = list(page.objectives)
     parts = ["---\n" + dump_yaml(front) + "---\n"]
-    for block in page.blocks:
+    block_ids = page.block_ids or (None,) * len(page.blocks)
+    for block, block_id in zip(page.blocks, block_ids):
         if isinstance(block, Text):
             parts.append(block.text)
         else:
-            parts.append(f"```{block.type_name}\n{dump_yaml(block_to_raw(block, page.path))}```\n")
+            raw = {"id": block_id, **block_to_raw(block, page.path)} if block_id else block_to_raw(block, page.path)
+            parts.append(f"```{block.type_name}\n{dump_yaml(raw)}```\n")
     return "\n".join(parts)
 
 

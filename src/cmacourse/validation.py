@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Iterator
 
+from .catalogs import catalog_for, catalog_languages
 from .contentchecks import content_problems
 from .errors import Location, Problem, Severity, placed
 from .jsonschemas import did_you_mean
@@ -29,8 +30,19 @@ def iter_problems(course: Course, *, complete: bool = True) -> Iterator[Problem]
     yield from _scores(course)
     yield from _assessment_kinds(course)
     yield from content_problems(course, complete)
+    yield from _player_language(course)
     if complete:
         yield from _unassessed_objectives(course)
+
+
+def _player_language(course: Course) -> Iterator[Problem]:
+    # The course still builds: its own text is in its language, only the player's words fall back.
+    if catalog_for(course.language) is None:
+        yield _problem("language.no-player-words",
+                       f"the player has no words in {course.language!r}: its buttons and messages (Next, Check answer, "
+                       "the results) will show in English", course.source, "/language", severity="warning",
+                       hint=f"the player's words ship in {', '.join(catalog_languages())}; README, \"Translating a "
+                            "course\", says how to add a catalog")
 
 
 def _problem(code: str, message: str, ref: SourceRef | None, extra: str = "", *, severity: Severity = "error",
@@ -69,6 +81,9 @@ def _unique_ids(course: Course) -> Iterator[Problem]:
     yield from _duplicates("assessment", ((a.id, a.source) for a in course.assessments))
     yield from _duplicates("question", ((q.id, q.source) for _, q in course.questions()))
     yield from _duplicates("glossary term", ((t.id, t.source) for t in course.glossary))
+    for page in (p for m in course.modules for p in m.pages):  # a block's id is unique within its page
+        yield from _duplicates("block", ((block_id, getattr(block, "source", None))
+                                         for block_id, block in zip(page.block_ids, page.blocks) if block_id))
     yield from _duplicates("credential", ((c.id, course.source.child("credentials", i) if course.source else None)
                                           for i, c in enumerate(course.credentials)))
 

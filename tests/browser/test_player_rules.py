@@ -142,7 +142,7 @@ def test_shuffled_exam_keeps_order_and_answers_after_reload(page: Page, mini_sit
     page.click("[data-go='mini-exam']")
     shown = page.evaluate("Array.from(document.querySelectorAll('#s-mini-exam .question')).map(li => li.id)")
     numbers = page.evaluate("Array.from(document.querySelectorAll('#s-mini-exam [data-number]')).map(s => s.textContent)")
-    assert numbers == ["Question 1", "Question 2", "Question 3", "Question 4"]
+    assert numbers == ["Question 1 of 4", "Question 2 of 4", "Question 3 of 4", "Question 4 of 4"]
     exam = assessment(page, "mini-exam")["questions"]
     answer(page, exam[1])
     page.reload()

@@ -120,8 +120,8 @@ def test_no_author_text_becomes_script_or_handler(hostile_files: dict[str, bytes
     """The launch document's only scripts are the player's files, and no element has an event handler or script URL."""
     tree = lxml.html.document_fromstring(hostile_files["index.html"])
     scripts = [s.get("src") for s in tree.iter("script")]
-    assert scripts == [DATA_SCRIPT, "player/lms.js", "player/numbers.js", "player/state.js", "player/questions.js",
-                       "player/rules.js", "player/navigation.js", "player/player.js"]
+    assert scripts == [DATA_SCRIPT, "player/lms.js", "player/words.js", "player/numbers.js", "player/state.js",
+                       "player/questions.js", "player/rules.js", "player/navigation.js", "player/player.js"]
     assert not list(tree.iter("svg", "iframe", "object", "embed"))
     for element in tree.iter():
         for name, value in element.attrib.items():

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 from lxml import etree
 from translate.storage import factory
-from translator import NS, edit_unit, spanish, translate
+from translator import NS, edit_unit, spanish, translate, unit_id
 from xmlschemas import compile_schema
 
 from cmacourse.cli import main
@@ -64,10 +65,15 @@ def test_export_is_strict_xliff_12_that_translate_toolkit_reads_unit_by_unit(cou
     for unit in units:
         assert read[unit.id].source == unit.text
     kinds = {unit.id for unit in units}
+    # A block is named by its id, else by its kind and a hash of its text (the README says why).
+    prose, listed, transcript = (unit_id(course, file, at) for file, at in (
+        ("intake/greeting.md", "/blocks/0"), ("intake/greeting.md", "/blocks/1/items/1"), ("intake/measuring.md", "/blocks/3/transcript")))
+    assert re.fullmatch(r"page:greeting/blocks/text:[0-9a-f]{8}", prose)
+    assert re.fullmatch(r"page:greeting/blocks/list:[0-9a-f]{8}/items/1", listed)
     for expected in ("course:i18n-clinic/title", "module:intake/objectives/list-steps/text", "module:intake/reflection",
-                     "module:intake/links/0/title", "page:greeting/blocks/0", "page:greeting/blocks/1/items/1",
-                     "page:measuring/blocks/1/alt", "page:measuring/blocks/1/caption", "page:measuring/blocks/2/rows/1/1",
-                     "page:measuring/blocks/3/transcript", "assessment:intake-check/questions/q-first/options/0/feedback",
+                     "module:intake/links/0/title", prose, listed, transcript,
+                     "page:measuring/blocks/thermometer/alt", "page:measuring/blocks/thermometer/caption",
+                     "page:measuring/blocks/readings/rows/1/1", "assessment:intake-check/questions/q-first/options/0/feedback",
                      "assessment:intake-check/questions/q-match/pairs/1/match", "assessment:intake-check/questions/q-degrees/unit",
                      "glossary/terms/intake/definition"):
         assert expected in kinds
@@ -79,7 +85,7 @@ def test_markdown_markup_and_glossary_links_are_tags_around_translatable_words(c
     """A glossary link's words are text between two tags; its target and the line markup are inside tags."""
     path = export(course, tmp_path / "out", capsys)
     root = etree.parse(str(path))
-    source = next(u for u in root.iterfind(".//x:trans-unit", NS) if u.get("id") == "page:greeting/blocks/0").find("x:source", NS)
+    source = next(u for u in root.iterfind(".//x:trans-unit", NS) if u.get("id") == unit_id(course, "intake/greeting.md", "/blocks/0")).find("x:source", NS)
     codes = [(child.tag.split("}")[1], child.text) for child in source]
     assert ("ph", "## ") in codes and ("bpt", "**") in codes and ("ept", "](glossary:vital-signs)") in codes
     assert ("ph", "`room 2`") in codes
@@ -126,11 +132,12 @@ def test_a_lost_or_altered_placeholder_is_refused_at_its_unit(course, tmp_path, 
         bold_end = next(c for c in target if c.tag.endswith("ept") and c.text == "**")
         target.remove(bold_end)  # its words and tail go with it: what a careless edit does
 
-    broken = edit_unit(translated, "page:greeting/blocks/0", damage)
-    line = line_of(broken, "page:greeting/blocks/0")
+    prose = unit_id(course, "intake/greeting.md", "/blocks/0")
+    broken = edit_unit(translated, prose, damage)
+    line = line_of(broken, prose)
     out = import_problems(course, broken, tmp_path, capsys)
     where = f"{tmp_path / 'delivered.xlf'}:"
-    assert any(o.startswith(where) and "error[translation.placeholder-lost]" in o and "'page:greeting/blocks/0'" in o for o in out)
+    assert any(o.startswith(where) and "error[translation.placeholder-lost]" in o and f"'{prose}'" in o for o in out)
     altered = [o for o in out if "error[translation.placeholder-altered]" in o]
     assert altered and "'](glossary:signos)'" in altered[0]
     assert all(int(o.split(":")[1]) > line for o in out if o.startswith(where))
@@ -176,6 +183,9 @@ def test_missing_unknown_untranslated_and_too_long_units_are_each_named(course, 
     assert codes == ["translation.missing-unit", "translation.missing-unit", "translation.too-long", "translation.unknown-unit", "translation.untranslated"]
     too_long = next(o for o in out if "too-long" in o)
     assert "201 characters" in too_long and "at most 200" in too_long
+    # A missing unit names the course file it comes from as every path is named: from the working folder.
+    named = [o.split(" (", 1)[1].split(" ", 1)[0] for o in out if "missing-unit" in o]
+    assert f"{course / 'intake' / 'module.yaml'}" in named and all(Path(path).is_file() for path in named)
 
 
 def test_export_is_byte_identical_and_ids_follow_item_ids_not_positions(course, tmp_path, capsys):

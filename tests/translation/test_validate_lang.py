@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
-from translator import NS, edit_unit, translate
+from translator import NS, edit_unit, translate, unit_id
 
 from cmacourse.cli import main
 from cmacourse.translation.overlay import load_translation, translated_folder
@@ -57,18 +57,20 @@ def test_a_complete_translation_validates_and_every_string_is_in_the_translated_
 
 def test_a_problem_in_a_translated_string_is_located_at_its_unit_in_the_translation(course, tmp_path, capsys):
     """A glossary link typed into a translation that names no term is reported at that unit's target line."""
+    prose = unit_id(course, "intake/measuring.md", "/blocks/0")
+
     def new_link(document: bytes) -> bytes:
         def add(unit: etree._Element) -> None:
             unit.find("x:target", NS).text = "Mida [la temperatura](glossary:temperatura) con calma."
-        return edit_unit(document, "page:measuring/blocks/0", add)
+        return edit_unit(document, prose, add)
 
     kept = imported(course, tmp_path, capsys, new_link)
     line = next(u.find("x:target", NS).sourceline for u in etree.fromstring(kept).iterfind(".//x:trans-unit", NS)
-                if u.get("id") == "page:measuring/blocks/0")
+                if u.get("id") == prose)
     assert main(["validate", str(course), "--lang", "es"]) == 1
     out = capsys.readouterr().out.splitlines()
     assert len(out) == 1
-    assert out[0].startswith(f"{course / 'locales' / 'es' / 'translation.xlf'}:{line}:1: error[ref.unknown-term]: in the translation of 'page:measuring/blocks/0'")
+    assert out[0].startswith(f"{course / 'locales' / 'es' / 'translation.xlf'}:{line}:1: error[ref.unknown-term]: in the translation of '{prose}'")
 
 
 def test_a_translation_the_course_has_outgrown_is_reported_unit_by_unit(course, tmp_path, capsys):

@@ -17,6 +17,7 @@ from .layout import Launch, LaunchLayout, Scope, launch_layouts
 from .pages import launch_parts
 from .rendering import MarkdownRenderer, asset_path
 from .state import StateLayout, worst_case_length
+from .words import words_for
 
 __all__ = ["DATA_SCRIPT", "XAPI_DATA_SCRIPT", "Launch", "LaunchLayout", "player_files", "render_player", "runtimes",
            "shared_renders", "worst_case_state_size"]
@@ -28,8 +29,8 @@ ADAPTER_SCRIPT = "player/lms.js"
 #: Package path of the standalone adapter, which other adapters may fall back on (``window.cmaStandalone``).
 STANDALONE_SCRIPT = "player/standalone.js"
 #: The player's own scripts, in the order they load after the data and the adapter.
-PLAYER_SCRIPTS = ("player/numbers.js", "player/state.js", "player/questions.js", "player/rules.js", "player/navigation.js",
-                  "player/player.js")
+PLAYER_SCRIPTS = ("player/words.js", "player/numbers.js", "player/state.js", "player/questions.js", "player/rules.js",
+                  "player/navigation.js", "player/player.js")
 #: Package path of the xAPI activity data (``window.cmaXapiActivities``), which the xAPI exporters write.
 XAPI_DATA_SCRIPT = "player/xapi-activities.js"
 #: The runtime core an adapter builds on, loaded just before it: package data in ``runtime/<core>/``
@@ -184,7 +185,7 @@ def _write_launch_documents(course: Course, layouts: tuple[LaunchLayout, ...], s
     documents = []
     media = set(_rendered(course, ("media",), course.media_files))
     for layout in layouts:
-        renderer = MarkdownRenderer(course.glossary, root=layout.root)
+        renderer = MarkdownRenderer(course.glossary, root=layout.root, words=words_for(course.language))
         documents.append(_kept(writer, layout.launch.href, launch_parts(course, layout, renderer, scripts)))
         media |= renderer.media
     return tuple(documents), frozenset(media)

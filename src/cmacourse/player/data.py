@@ -11,6 +11,7 @@ from ..questions import Assessment, Question, player_question
 from .layout import LaunchLayout
 from .rendering import MarkdownRenderer
 from .state import StateLayout, worst_case_length
+from .words import words_for
 
 #: The global the data script defines; the player reads nothing else from the build.
 DATA_GLOBAL = "cmaCourse"
@@ -36,6 +37,7 @@ def data_script(course: Course, layouts: tuple[LaunchLayout, ...], renderer: Mar
         "id": course.id,
         "title": course.title,
         "language": course.language,
+        "words": words_for(course.language).script_data(),
         "finalExam": course.final_exam.id if course.final_exam else None,
         "modules": {m.id: {"title": m.title, "requires": list(m.requires), "viewAll": m.completion.view_all_pages,
                            "pages": [p.id for p in m.pages], "assessments": [a.id for a in m.assessments]}

@@ -9,6 +9,7 @@ import attrs
 
 from ..model import Course, Module, Page
 from ..questions import Assessment
+from .words import words_for
 
 ScreenKind = Literal["home", "page", "quiz", "results", "glossary"]
 Scope = Literal["course", "module"]
@@ -128,9 +129,10 @@ def _layout(course: Course, modules: tuple[Module, ...], assessments: Iterable[A
     if course.final_exam is not None and course.final_exam in assessments:
         exam = course.final_exam
         screens.append(Screen(id=names.take(exam.id, "quiz"), kind="quiz", title=exam.title, assessment=exam))
-    screens.append(Screen(id="results", kind="results", title="Results"))
+    words = words_for(course.language)
+    screens.append(Screen(id="results", kind="results", title=words.gettext("Results")))
     if course.glossary:
-        screens.append(Screen(id="glossary", kind="glossary", title="Glossary"))
+        screens.append(Screen(id="glossary", kind="glossary", title=words.gettext("Glossary")))
     layout = LaunchLayout(course=course, launch=Launch(id=launch_id, title=title, href=href, module_ids=()),
                           modules=modules, assessments=assessments, screens=tuple(screens),
                           locks=not module_launch and bool(modules), root="../" * href.count("/"))

@@ -8,29 +8,30 @@ from functools import lru_cache
 from typing import Any
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .._version import __version__
 from ..blocks import Block
 from ..model import Course
-from ..numbers import number_text, points_text
 from ..questions import Assessment, Question, player_question, scrambled
 from .layout import LaunchLayout
 from .rendering import MarkdownRenderer, asset_url
+from .words import FALLBACK, Words, mark, words_for
 
 #: What screen readers and sighted learners are told a callout is, by its style.
-CALLOUT_LABELS = {"note": "Note", "tip": "Tip", "warning": "Warning", "important": "Important", "scenario": "Scenario"}
+CALLOUT_LABELS = {"note": mark("Note"), "tip": mark("Tip"), "warning": mark("Warning"), "important": mark("Important"),
+                  "scenario": mark("Scenario")}
 
 # A blank is three or more underscores; a private-use character carries it through Markdown untouched.
 _BLANK = re.compile(r"_{3,}")
 _BLANK_MARK = "\ue000"
-_BLANK_HTML = '<span class="blank"><span class="sr-only">blank</span></span>'
+_BLANK_HTML = '<span class="blank"><span class="sr-only">{}</span></span>'
 
 
 @lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
     """The template environment: package templates, autoescaped, strict about undefined names."""
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.PackageLoader("cmacourse.player", "templates"),
         autoescape=True,
         trim_blocks=True,
@@ -39,6 +40,14 @@ def environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         bytecode_cache=_bytecode_cache(),
     )
+    # A page rendered without a course's words (the preview's own pages) shows them in English.
+    env.globals.update(template_words(words_for(FALLBACK)))
+    return env
+
+
+def template_words(words: Words) -> dict[str, Any]:
+    """The names the templates translate with: ``_()`` and ``ngettext()`` (as Babel extracts them) and ``words``."""
+    return {"_": words.gettext, "ngettext": words.ngettext, "words": words}
 
 
 def _bytecode_cache() -> jinja2.BytecodeCache | None:
@@ -65,39 +74,44 @@ def launch_parts(course: Course, layout: LaunchLayout, renderer: MarkdownRendere
         if screen.module_id is not None:
             first_screen.setdefault(screen.module_id, screen.id)
     glossary_source = course.glossary[0].source if course.glossary else None
+    words = words_for(course.language)
     template = environment().get_template("launch.html.jinja")
     return template.generate(
         course=course, layout=layout, launch=layout.launch, root=root, md=renderer, scripts=scripts,
-        version=__version__, callout_labels=CALLOUT_LABELS, first_screen=first_screen,
+        version=__version__, callout_labels={k: words.gettext(v) for k, v in CALLOUT_LABELS.items()}, first_screen=first_screen,
         glossary_file=glossary_source.file.display if glossary_source else "",
         asset=lambda path: root + asset_url(path),
-        source_path=_source_path, points=points_text, scrambled=scrambled,
+        source_path=_source_path, points=words.points, scrambled=scrambled,
         played=lambda questions: [player_question(q) for q in questions],
-        quiz_rules=lambda a: quiz_rules(layout, a),
-        prompt=lambda q, ref: prompt_html(renderer, q, ref),
-        plugin_block=lambda b, ref: _plugin_block(renderer, b, ref),
+        quiz_rules=lambda a: quiz_rules(layout, a, words),
+        prompt=lambda q, ref: prompt_html(renderer, q, ref, words),
+        plugin_block=lambda b, ref: _plugin_block(renderer, b, ref), **template_words(words),
     )
 
 
-def prompt_html(renderer: MarkdownRenderer, question: Question, referrer: str) -> Markup:
+def prompt_html(renderer: MarkdownRenderer, question: Question, referrer: str, words: Words | None = None) -> Markup:
     """A question's prompt; a fill-in-the-blank prompt shows its blank as a line screen readers call "blank"."""
     if not question.blanks:
         return renderer.block(question.prompt, referrer)
     rendered = renderer.block(_BLANK.sub(_BLANK_MARK, question.prompt), referrer)
-    return Markup(str(rendered).replace(_BLANK_MARK, _BLANK_HTML))  # noqa: S704 - our own markup
+    blank = _BLANK_HTML.format(escape((words or words_for(FALLBACK)).gettext("blank")))
+    return Markup(str(rendered).replace(_BLANK_MARK, blank))  # noqa: S704 - our own markup, the word escaped
 
 
-def quiz_rules(layout: LaunchLayout, assessment: Assessment) -> str:
+def quiz_rules(layout: LaunchLayout, assessment: Assessment, words: Words | None = None) -> str:
     """The rules of an assessment in one sentence or three, as learners read them before starting."""
+    words = words or words_for(layout.course.language)
     mastery = layout.mastery(assessment)
-    parts = [f"You need {number_text(mastery)}% to pass." if mastery is not None else "Answer every question to finish."]
+    parts = [words.gettext("You need {percent} to pass.", percent=words.percent(mastery, None)) if mastery is not None
+             else words.gettext("Answer every question to finish.")]
     if assessment.max_attempts is None:
-        parts.append("You can try as many times as you need.")
+        parts.append(words.gettext("You can try as many times as you need."))
     else:
         count = assessment.max_attempts
-        parts.append(f"You have {count} attempt{'s' if count != 1 else ''}.")
+        parts.append(words.ngettext("You have {count} attempt.", "You have {count} attempts.", count,
+                                    count=words.number(count)))
     if assessment.shuffle:
-        parts.append("The questions come in a new order on each attempt.")
+        parts.append(words.gettext("The questions come in a new order on each attempt."))
     return " ".join(parts)
 
 

@@ -13,6 +13,7 @@ from markupsafe import Markup
 
 from ..markdown import GLOSSARY_SCHEME, course_path, new_parser, path_url
 from ..model import GlossaryTerm
+from .words import FALLBACK, Words, words_for
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -64,8 +65,10 @@ class MarkdownRenderer:
     ``media`` collects the course-relative path of every image rendered.
     """
 
-    def __init__(self, glossary: Sequence[GlossaryTerm], root: str = "") -> None:
+    def __init__(self, glossary: Sequence[GlossaryTerm], root: str = "", words: Words | None = None) -> None:
         self.root = root
+        #: The player's words the rendered Markdown adds (what screen readers hear about a link).
+        self.words = words or words_for(FALLBACK)
         self.terms: Mapping[str, GlossaryTerm] = {t.id: t for t in glossary}
         self.media: set[str] = set()
         self._md = _rendering_parser()
@@ -159,7 +162,11 @@ def _link_open(self: Any, tokens: list[Token], idx: int, options: Any, env: dict
 
 def _link_close(self: Any, tokens: list[Token], idx: int, options: Any, env: dict[str, Any]) -> str:
     kind = env["links"].pop() if env["links"] else "plain"
-    note = '<span class="sr-only"> (opens in a new tab)</span>' if kind == "external" else ""
+    renderer: MarkdownRenderer | None = env.get("renderer")
+    note = ""
+    if kind == "external" and renderer is not None:
+        words = renderer.words.gettext(" (opens in a new tab)")
+        note = f'<span class="sr-only">{html.escape(words)}</span>'
     return note + str(self.renderToken(tokens, idx, options, env))
 
 

@@ -8,13 +8,17 @@ or marks its own fields, is translated with no change here.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 import attrs
 
 from .. import jsonschemas
 from .._yaml import load_yaml
+from ..blocks import Text
 from ..loading import COURSE_FILE, load_course
 from ..model import Course
 from ..pagesource import split_page
@@ -25,6 +29,8 @@ from ..sourcemap import escape_pointer_token, pointer
 TRANSLATE_KEYWORD = "x-translate"
 #: The kinds of translatable text: plain text, or Markdown whose markup is protected.
 KINDS = ("text", "markdown")
+#: The schema of a page's prose between blocks: one Markdown text.
+PROSE_SCHEMA = {TRANSLATE_KEYWORD: "markdown"}
 
 
 @attrs.frozen(kw_only=True)
@@ -42,11 +48,16 @@ class Unit:
 
 @attrs.frozen
 class _Document:
-    """A piece of a file that has one schema: a YAML file, a page's front matter or one of its blocks."""
+    """A piece of a file that has one schema: a YAML file, a page's front matter or one of its blocks.
+
+    ``base`` is where it is in the file (a page's blocks are ``/blocks/<n>``); ``name`` is how unit ids
+    call it (a page's blocks are ``/blocks/<block name>``, see ``block_names``).
+    """
 
     data: Any
     schema: str | Mapping[str, Any]
     base: str = ""
+    name: str = ""
 
 
 def course_units(path: str) -> tuple[Course, tuple[Unit, ...]]:
@@ -90,12 +101,34 @@ def _documents(rel: str, text: str) -> Iterator[_Document]:
     blocks = block_types()
     parts = split_page(text, blocks)
     yield _Document(load_yaml(parts.front_matter), "page")
-    for index, segment in enumerate(parts.segments):
-        base = pointer("blocks", index)
-        if segment.kind is None:
-            yield _Document(segment.text.rstrip("\n"), {TRANSLATE_KEYWORD: "markdown"}, base)
-        else:
-            yield _Document(load_yaml(segment.text), blocks[segment.kind].schema, base)
+    documents = [_Document(segment.text.rstrip("\n"), PROSE_SCHEMA, pointer("blocks", index)) if segment.kind is None
+                 else _Document(load_yaml(segment.text), blocks[segment.kind].schema, pointer("blocks", index))
+                 for index, segment in enumerate(parts.segments)]
+    kinds = [segment.kind or Text.type_name for segment in parts.segments]
+    for document, name in zip(documents, block_names(kinds, documents)):
+        yield attrs.evolve(document, name=pointer("blocks", name))
+
+
+def block_names(kinds: Sequence[str], documents: Sequence[_Document]) -> Iterator[str]:
+    """The name of each block of a page in its unit ids: one that survives blocks added, removed or moved around it.
+
+    A block that has an ``id`` is named by it. Any other block (prose always) is named by its kind and
+    a hash of its translatable text, ``callout:3f2a9c1e``, the second and later of identical blocks
+    numbered (``text:5d41402a:2``): only a change to its own text renames it. A position would not do:
+    a block inserted above would rename every block below, and their translations would be lost.
+    Authored ids cannot clash with these, as ids hold no ``:``.
+    """
+    seen: Counter[str] = Counter()
+    for kind, document in zip(kinds, documents):
+        given = document.data.get("id") if isinstance(document.data, Mapping) else None
+        if isinstance(given, str):
+            yield given
+            continue
+        texts = [text for _, _, text, _ in _SchemaWalker(document.schema).strings(document.data)]
+        digest = hashlib.sha256(json.dumps([kind, texts], ensure_ascii=False).encode()).hexdigest()[:8]
+        name = f"{kind}:{digest}"
+        seen[name] += 1
+        yield name if seen[name] == 1 else f"{name}:{seen[name]}"
 
 
 def _file_schema(rel: str) -> str:
@@ -114,7 +147,7 @@ def _walk_document(rel: str, prefix: str, document: _Document) -> Iterator[Unit]
         schema = "glossary" if "terms" in document.data else "assessment"
     walker = _SchemaWalker(schema)
     for ptr, id_path, text, mark in walker.strings(document.data):
-        yield Unit(id=prefix + pointer(*document_tokens(document.base)) + id_path, file=rel, pointer=document.base + ptr,
+        yield Unit(id=prefix + document.name + id_path, file=rel, pointer=document.base + ptr,
                    text=text, kind=mark[TRANSLATE_KEYWORD], max_length=mark.get("maxLength"), description=mark.get("description"))
 
 

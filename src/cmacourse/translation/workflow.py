@@ -69,11 +69,20 @@ def export_translation(path: str | os.PathLike[str], language: str, out_dir: str
     course, units = course_units(os.fspath(path))
     if language == course.language:
         raise UsageError(f"the course is written in {language}; name the language to translate it into")
-    stored = {unit.id: unit for unit in _stored_units(course.root, language)}
+    kept = list(_stored_units(course.root, language))
+    stored = {unit.id: unit for unit in kept}
+    # A block without an id is named by a hash of its text (units.block_names), so rewording one of its
+    # strings renames its others too: a kept unit that is gone keeps serving a unit of the same file
+    # whose source is exactly its source.
+    current = {unit.id for unit in units}
+    renamed: dict[tuple[str, str], InUnit] = {}
+    for unit in kept:
+        if unit.id not in current and unit.target is not None:
+            renamed.setdefault((unit.file, translated_text(unit.source)), unit)
     counts = {"translated": 0, "changed": 0, "new": 0}
     files: dict[str, list[OutUnit]] = defaultdict(list)
     for unit in units:
-        out, status = _export_unit(unit, stored.get(unit.id))
+        out, status = _export_unit(unit, stored.get(unit.id) or renamed.get((unit.file, unit.text)))
         counts[status] += 1
         files[unit.file].append(out)
     data = write_xliff(course.language, language, files.items())

@@ -1,6 +1,9 @@
-/* The preview page: shows the preview adapter's messages, and reloads the course when it is rebuilt. */
+/* The preview page: shows the preview adapter's messages, and reloads the course when it is rebuilt. Its words are
+ * the player's (words.js), in the course's language, from the page's data-words. */
 (function () {
   "use strict";
+  const lib = window.cmaPlayerLib;
+  const say = lib.words.create(JSON.parse(document.body.getAttribute("data-words") || "null"), lib.numbers);
   const frame = document.querySelector("[data-course]");
   const field = (name) => document.querySelector("[data-field='" + name + "']");
   const calls = document.querySelector("[data-calls]");
@@ -11,12 +14,15 @@
 
   function showSummary(summary) {
     const status = summary.status;
-    field("status").textContent = (status.completed ? "completed" : "incomplete") +
-      (status.passed === null ? "" : status.passed ? ", passed" : ", failed");
-    field("score").textContent = summary.score
-      ? summary.score.raw + " of " + summary.score.max + " (" + Math.round(summary.score.scaled * 100) + "%)" : "none yet";
+    const done = status.completed ? say.t("completed") : say.t("incomplete");
+    field("status").textContent = status.passed === null ? done
+      : status.passed ? say.t("{status}, passed", {status: done}) : say.t("{status}, failed", {status: done});
+    const score = summary.score;
+    field("score").textContent = score ? say.t("{points} of {total} ({percent})",
+      {points: say.number(score.raw), total: say.number(score.max), percent: say.percent(score.scaled * 100)}) : say.t("none yet");
     field("bookmark").textContent = summary.bookmark;
-    field("stateSize").textContent = summary.stateSize + " characters (at most " + summary.worstCase + ")";
+    field("stateSize").textContent = say.n("{size} character (at most {limit})", "{size} characters (at most {limit})", summary.stateSize,
+      {size: summary.stateSize, limit: summary.worstCase});
     field("state").textContent = summary.state || "";
     const rows = document.querySelector("[data-answers]");
     rows.textContent = "";
@@ -58,7 +64,7 @@
           frame.contentWindow.location.reload();
         }
       })
-      .catch(() => { build.textContent = "The preview server has stopped."; })
+      .catch(() => { build.textContent = say.t("The preview server has stopped."); })
       .then(() => window.setTimeout(poll, 700));
   }
   window.setTimeout(poll, 700);

@@ -11,6 +11,7 @@
 
   const $$ = (selector, root) => Array.prototype.slice.call((root || document).querySelectorAll(selector));
   const nav = lib.navigation;
+  const say = lib.words.create(data.words, lib.numbers);
   const rules = lib.rules.launchRules(data, launch, lib.questions.grade);
 
   // ---------------------------------------------------------------- the launch's structure
@@ -157,7 +158,7 @@
   /** A locked screen was asked for: say why, next to the control used (else under the current title). */
   function refuse(screen, waiting, how) {
     const message = lockMessage(screen, waiting);
-    say(message);
+    announce(message);
     const anchor = how.from && !how.from.closest("[hidden]") ? how.from : screens[current].el.querySelector(".screen-title");
     nav.placeNote(document.querySelector("[data-locked-note]"), anchor, message);
     // The address named the locked screen (typed, or a link from outside): put back the one on show.
@@ -168,11 +169,11 @@
 
   function lockMessage(screen, waiting) {
     const titles = waiting.map((id) => "\u201c" + data.modules[id].title + "\u201d").join(", ");
-    return "\u201c" + screen.title + "\u201d opens when you complete " + titles + ".";
+    return say.t("\u201c{screen}\u201d opens when you complete {modules}.", {screen: screen.title, modules: titles});
   }
 
   /** Announce a message to screen readers (a polite live region, emptied first so a repeat is heard). */
-  function say(message) {
+  function announce(message) {
     const announcer = document.querySelector("[data-announcer]");
     announcer.textContent = "";
     window.setTimeout(() => { announcer.textContent = message; }, 50);
@@ -241,7 +242,7 @@
     const list = quiz.root.querySelector(".questions");
     order.forEach((i, position) => {
       list.appendChild(quiz.items[i]);
-      quiz.items[i].querySelector("[data-number]").textContent = "Question " + (position + 1);
+      quiz.items[i].querySelector("[data-number]").textContent = say.t("Question {number} of {total}", {number: position + 1, total: order.length});
     });
   }
 
@@ -271,7 +272,7 @@
     quiz.shownAt = now;
     refresh();
     persist();
-    if (resultOf(quiz).finished) say(quizResult(quiz));
+    if (resultOf(quiz).finished) announce(quizResult(quiz));
   }
 
   /** Show a response as answered: locked, marked, with its feedback. Returns whether it is correct. */
@@ -284,8 +285,10 @@
     const feedback = item.querySelector("[data-feedback]");
     $$("[data-fb]", feedback).forEach((el) => { el.hidden = keys.indexOf(el.getAttribute("data-fb")) < 0; });
     const line = item.querySelector("[data-result]");
-    line.textContent = !q.scored ? "Your answer is saved. This question is not scored."
-      : (correct ? "Correct. " : "Incorrect. ") + "You earn " + number(correct ? q.points : 0) + " of " + points(q.points) + ".";
+    const earned = {points: number(correct ? q.points : 0), total: number(q.points)};
+    line.textContent = !q.scored ? say.t("Your answer is saved. This question is not scored.")
+      : (correct ? say.t("Correct.") : say.t("Incorrect.")) + " " +
+        say.n("You earn {points} of {total} point.", "You earn {points} of {total} points.", q.points, earned);
     line.className = "feedback-result " + (correct ? "is-correct" : "is-incorrect");
     line.hidden = false;
     item.classList.add("answered");
@@ -296,9 +299,8 @@
     return correct;
   }
 
-  function number(value) { return lib.numbers.text(value, 2); }
-  function points(value) { return number(value) + (value === 1 ? " point" : " points"); }
-  function percent(value) { return Math.round(value) + "%"; }
+  function number(value) { return say.number(value, 2); }
+  function percent(value) { return say.percent(value); }
 
   function retry(quiz) {
     if (readOnly || !resultOf(quiz).canRetry) return;
@@ -316,19 +318,21 @@
     const first = quiz.root.querySelector(".question .question-number");
     first.setAttribute("tabindex", "-1");
     first.focus();
-    say("Attempt " + stateOf(quiz).attempt + " started.");
+    announce(say.t("Attempt {number} started.", {number: stateOf(quiz).attempt}));
   }
 
   function quizResult(quiz) {
     const result = resultOf(quiz);
-    const parts = ["You scored " + number(result.points) + " of " + points(result.maxPoints) + " (" + percent(result.percent) + ")."];
-    const mark = quiz.def.mastery === null ? null : "The pass mark is " + quiz.def.mastery + "%.";
-    if (result.passed) parts.push(mark === null ? "You have finished." : "You passed.", mark);
-    else if (result.usedUp) parts.push("You did not pass.", mark, "You have no attempts left.");
+    const scored = {points: number(result.points), total: number(result.maxPoints), percent: percent(result.percent)};
+    const parts = [say.n("You scored {points} of {total} point ({percent}).", "You scored {points} of {total} points ({percent}).",
+      result.maxPoints, scored)];
+    const mark = quiz.def.mastery === null ? null : say.t("The pass mark is {percent}.", {percent: say.percent(quiz.def.mastery, null)});
+    if (result.passed) parts.push(mark === null ? say.t("You have finished.") : say.t("You passed."), mark);
+    else if (result.usedUp) parts.push(say.t("You did not pass."), mark, say.t("You have no attempts left."));
     else {
       const left = result.attemptsLeft;
-      parts.push("You have not passed yet.", mark, left === Infinity ? "Try again when you are ready."
-        : "You have " + left + " attempt" + (left === 1 ? "" : "s") + " left.");
+      parts.push(say.t("You have not passed yet."), mark, left === Infinity ? say.t("Try again when you are ready.")
+        : say.n("You have {count} attempt left.", "You have {count} attempts left.", left, {count: say.number(left)}));
     }
     return parts.filter(Boolean).join(" ");
   }
@@ -353,7 +357,7 @@
     });
     const done = rules.percentDone(progress);
     $$("#progress").forEach((bar) => { bar.value = done; });
-    $$("#progress-text").forEach((el) => { el.textContent = done + "%"; });
+    $$("#progress-text").forEach((el) => { el.textContent = percent(done); });
     const prev = document.querySelector("[data-pager='prev']");
     const next = document.querySelector("[data-pager='next']");
     prev.disabled = current <= 0;
@@ -363,24 +367,26 @@
     const note = document.querySelector("[data-lock-note]");
     note.hidden = !(following && waiting.length);
     if (following && waiting.length) note.textContent = lockMessage(following, waiting);
-    document.querySelector("[data-position]").textContent = "Page " + (current + 1) + " of " + screens.length;
+    document.querySelector("[data-position]").textContent = say.t("Page {number} of {total}", {number: current + 1, total: screens.length});
     quizzes.forEach(refreshQuiz);
     refreshResults();
   }
 
   function moduleText(id) {
     const waiting = rules.blockers({module: id}, progress);
-    if (waiting.length) return "Locked until you complete " + waiting.map((w) => data.modules[w].title).join(", ") + ".";
-    if (rules.moduleComplete(id, progress)) return "Complete.";
+    if (waiting.length) return say.t("Locked until you complete {modules}.", {modules: waiting.map((w) => data.modules[w].title).join(", ")});
+    if (rules.moduleComplete(id, progress)) return say.t("Complete.");
     const pages = rules.pagesOf(id);
     const seen = pages.filter((s) => progress.viewed.has(s.pageIndex)).length;
-    return seen ? "In progress: " + seen + " of " + pages.length + " pages viewed." : "Not started.";
+    return seen ? say.n("In progress: {seen} of {total} page viewed.", "In progress: {seen} of {total} pages viewed.", pages.length,
+      {seen: say.number(seen), total: say.number(pages.length)}) : say.t("Not started.");
   }
 
   function refreshQuiz(quiz) {
     const max = quiz.def.maxAttempts;
     const result = resultOf(quiz);
-    quiz.root.querySelector("[data-attempt]").textContent = "Attempt " + Math.max(1, result.attempt) + (max ? " of " + max : "") + ".";
+    const attempt = {number: Math.max(1, result.attempt), total: max};
+    quiz.root.querySelector("[data-attempt]").textContent = max ? say.t("Attempt {number} of {total}.", attempt) : say.t("Attempt {number}.", attempt);
     const box = quiz.root.querySelector("[data-quiz-result]");
     box.hidden = !result.finished;
     if (result.finished) {
@@ -393,17 +399,25 @@
   function courseText() {
     const status = rules.status(progress);
     const score = rules.score(progress);
-    const scoreText = score ? "Your score: " + percent(score.scaled * 100) : null;
+    const scored = score ? {percent: percent(score.scaled * 100)} : null;
     const usedUp = rules.usedUp(progress);
     if (usedUp.length) {
-      const titles = usedUp.map((id) => "\u201c" + data.assessments[id].title + "\u201d").join(" and ");
-      const mark = launch.mastery !== null ? "; the pass mark is " + launch.mastery + "%." : ".";
-      return "You did not pass this course: you have no attempts left at " + titles + "." + (scoreText ? " " + scoreText + mark : "");
+      const titles = usedUp.map((id) => "\u201c" + data.assessments[id].title + "\u201d")
+        .reduce((first, second) => say.t("{first} and {second}", {first: first, second: second}));
+      const text = say.t("You did not pass this course: you have no attempts left at {assessments}.", {assessments: titles});
+      if (!scored) return text;
+      return text + " " + (launch.mastery === null ? say.t("Your score: {percent}.", scored)
+        : say.t("Your score: {percent}; the pass mark is {mark}.", {percent: scored.percent, mark: say.percent(launch.mastery, null)}));
     }
     const done = launch.modules.filter((id) => rules.moduleComplete(id, progress)).length;
-    let text = status.completed ? "You have completed this course."
-      : launch.modules.length ? "In progress: " + done + " of " + launch.modules.length + " modules complete." : "In progress.";
-    if (scoreText) text += " " + scoreText + (status.passed === null ? "." : status.passed ? ", passed." : status.completed ? ", not passed." : ", not passed yet.");
+    const total = launch.modules.length;
+    let text = status.completed ? say.t("You have completed this course.")
+      : total ? say.n("In progress: {done} of {total} module complete.", "In progress: {done} of {total} modules complete.", total,
+        {done: say.number(done), total: say.number(total)}) : say.t("In progress.");
+    if (scored) {
+      text += " " + (status.passed === null ? say.t("Your score: {percent}.", scored) : status.passed ? say.t("Your score: {percent}, passed.", scored)
+        : status.completed ? say.t("Your score: {percent}, not passed.", scored) : say.t("Your score: {percent}, not passed yet.", scored));
+    }
     return text;
   }
 
@@ -413,17 +427,19 @@
     $$("[data-results-module]").forEach((row) => {
       const id = row.getAttribute("data-results-module");
       const pages = rules.pagesOf(id);
-      row.querySelector("[data-cell='pages']").textContent = pages.filter((s) => progress.viewed.has(s.pageIndex)).length + " of " + pages.length;
+      row.querySelector("[data-cell='pages']").textContent = say.t("{seen} of {total}",
+        {seen: say.number(pages.filter((s) => progress.viewed.has(s.pageIndex)).length), total: say.number(pages.length)});
       row.querySelector("[data-cell='status']").textContent = moduleText(id);
     });
     $$("[data-results-assessment]").forEach((row) => {
       const quiz = quizOf(row.getAttribute("data-results-assessment"));
       const result = resultOf(quiz);
       row.querySelector("[data-cell='score']").textContent = result.finished
-        ? number(result.points) + " of " + number(result.maxPoints) + " (" + percent(result.percent) + ")" : "Not finished";
+        ? say.t("{points} of {total} ({percent})", {points: number(result.points), total: number(result.maxPoints), percent: percent(result.percent)})
+        : say.t("Not finished");
       row.querySelector("[data-cell='result']").textContent = !result.finished
-        ? (result.attempt ? "Attempt " + result.attempt + " in progress" : "Not started")
-        : result.passed ? "Passed" : result.usedUp ? "Not passed, no attempts left" : "Not passed yet";
+        ? (result.attempt ? say.t("Attempt {number} in progress", {number: result.attempt}) : say.t("Not started"))
+        : result.passed ? say.t("Passed") : result.usedUp ? say.t("Not passed, no attempts left") : say.t("Not passed yet");
     });
   }
 
@@ -475,7 +491,7 @@
       if (target.getAttribute("aria-disabled") === "true" || target.disabled) return;
       const position = lib.questions.move(target);
       const total = target.closest("[data-order]").children.length;
-      if (position) say("Moved to position " + position + " of " + total + ".");
+      if (position) announce(say.t("Moved to position {position} of {total}.", {position: position, total: total}));
     } else if (target.hasAttribute("data-exit")) {
       exitCourse();
     } else if (target.classList.contains("menu-toggle")) {
@@ -512,15 +528,15 @@
     body.classList.add("is-finished");
     const note = document.querySelector("[data-finished]");
     const text = note.querySelector("[data-finished-text]");
-    note.querySelector("[data-finished-title]").textContent = !status.completed ? "You have left the course"
-      : status.passed === false ? "You have finished the course without passing" : "You have finished the course";
-    text.textContent = "Saving your progress\u2026";
+    note.querySelector("[data-finished-title]").textContent = !status.completed ? say.t("You have left the course")
+      : status.passed === false ? say.t("You have finished the course without passing") : say.t("You have finished the course");
+    text.textContent = say.t("Saving your progress\u2026");
     note.hidden = false;
     note.focus();
     const done = (leaving) => {
-      text.textContent = leaving === true ? "Returning you to the course list\u2026"
-        : "Your progress is saved. You can close this window.";
-      say(text.textContent);
+      text.textContent = leaving === true ? say.t("Returning you to the course list\u2026")
+        : say.t("Your progress is saved. You can close this window.");
+      announce(text.textContent);
     };
     Promise.resolve(result).then(done, () => done(false));
   }
@@ -545,7 +561,7 @@
       if (result.bookmark && byId[result.bookmark] !== undefined) target = byId[result.bookmark];
       else if (snap && snap.bookmark !== null && snap.bookmark < screens.length) target = snap.bookmark;
       if (rules.blockers(screens[target], progress).length) target = 0;
-      if (snap) $$("[data-start]").forEach((b) => { b.textContent = "Continue"; });
+      if (snap) $$("[data-start]").forEach((b) => { b.textContent = say.t("Continue"); });
       if (readOnly) quizzes.forEach((q) => q.items.forEach((item) => lib.questions.setLocked(item, true)));
       // A screen named in the address (a link to it, a reload) wins over the bookmark unless it is locked.
       const asked = nav.parse(window.location.hash);

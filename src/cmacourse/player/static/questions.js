@@ -21,10 +21,22 @@
   /** The course's language, by whose rules typed numbers are read (numbers.js). */
   function language() { return (window.cmaCourse && window.cmaCourse.language) || document.documentElement.lang || "en"; }
 
+  let words = null;
+  /** The player's words in the course's language (words.js), from the course data. */
+  function say() {
+    if (!words) words = lib.words.create(window.cmaCourse && window.cmaCourse.words, lib.numbers);
+    return words;
+  }
+
+  function markText(kind) {
+    if (kind === "correct") return say().t("Correct");
+    if (kind === "incorrect") return say().t("Incorrect");
+    return say().t("Correct answer");
+  }
+
   function setMark(span, kind) {
     if (!span) return;
-    const texts = {correct: "Correct", incorrect: "Incorrect", answer: "Correct answer"};
-    span.textContent = kind ? texts[kind] : "";
+    span.textContent = kind ? markText(kind) : "";
     span.className = kind ? "mark mark-" + kind : "mark";
   }
   function markOf(input) { return input.parentNode.querySelector("[data-mark]"); }
@@ -61,7 +73,7 @@
     single_choice: {
       read(item) {
         const chosen = checked(item);
-        return chosen.length ? {response: Number(chosen[0].value)} : {error: "Choose an answer first."};
+        return chosen.length ? {response: Number(chosen[0].value)} : {error: say().t("Choose an answer first.")};
       },
       show(item, q, response) { inputs(item).forEach((i) => { i.checked = Number(i.value) === response; }); },
       grade(q, response) { return q.correct.indexOf(response) >= 0; },
@@ -71,7 +83,7 @@
     multiple_response: {
       read(item) {
         const chosen = checked(item).map((i) => Number(i.value));
-        return chosen.length ? {response: chosen.sort((a, b) => a - b)} : {error: "Choose at least one answer."};
+        return chosen.length ? {response: chosen.sort((a, b) => a - b)} : {error: say().t("Choose at least one answer.")};
       },
       show(item, q, response) { inputs(item).forEach((i) => { i.checked = response.indexOf(Number(i.value)) >= 0; }); },
       grade(q, response) { return response.length === q.correct.length && q.correct.every((c) => response.indexOf(c) >= 0); },
@@ -81,13 +93,13 @@
     true_false: {
       read(item) {
         const chosen = checked(item);
-        return chosen.length ? {response: chosen[0].value === "t"} : {error: "Choose True or False first."};
+        return chosen.length ? {response: chosen[0].value === "t"} : {error: say().t("Choose True or False first.")};
       },
       show(item, q, response) { inputs(item).forEach((i) => { i.checked = (i.value === "t") === response; }); },
       grade(q, response) { return response === q.correct; },
       describe(q, response) {
         return {response: [response ? "true" : "false"], correctPattern: [String(q.correct)],
-          choices: [{id: "true", text: "True"}, {id: "false", text: "False"}]};
+          choices: [{id: "true", text: say().t("True")}, {id: "false", text: say().t("False")}]};
       },
       mark(item, q, response, correct, reveal) {
         inputs(item).forEach((input) => {
@@ -101,7 +113,7 @@
     matching: {
       read(item) {
         const values = selects(item).map((s) => s.value);
-        if (values.some((v) => v === "")) return {error: "Choose a match for every item."};
+        if (values.some((v) => v === "")) return {error: say().t("Choose a match for every item.")};
         return {response: values.map(Number)};
       },
       show(item, q, response) { selects(item).forEach((s, i) => { s.value = String(response[i]); }); },
@@ -134,14 +146,14 @@
     fill_blank: Object.assign({
       read(item, q) {
         const text = textField(item).value.trim().slice(0, q.maxLength);
-        return text ? {response: text} : {error: "Type an answer first."};
+        return text ? {response: text} : {error: say().t("Type an answer first.")};
       },
       grade(q, response) { return q.answers.some((a) => normalise(a, q.caseSensitive) === normalise(response, q.caseSensitive)); },
       describe(q, response) { return {response: [response], correctPattern: q.answers.slice(), choices: null}; },
     }, typed),
     numeric: Object.assign({
       read(item, q) {
-        const read = lib.numbers.parse(textField(item).value, {language: language(), unit: q.unit});
+        const read = lib.numbers.parse(textField(item).value, {language: language(), unit: q.unit, marks: say().marks, words: say()});
         return read.error ? {error: read.error} : {response: read.value};
       },
       grade(q, response) {
@@ -154,7 +166,7 @@
     open_answer: Object.assign({
       read(item, q) {
         const text = textField(item).value.trim().slice(0, q.maxLength);
-        return text ? {response: text} : {error: "Type an answer first."};
+        return text ? {response: text} : {error: say().t("Type an answer first.")};
       },
       grade() { return true; },
       describe(q, response) { return {response: [response], correctPattern: [], choices: null}; },
