@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -11,23 +10,14 @@ import pytest
 
 from cmacourse.cli import main
 from test_player import answer, assessment, open_player
+from translator import translate
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
 
 pytestmark = pytest.mark.browser
 
-TESTS = Path(__file__).resolve().parents[1]
-COURSE = TESTS / "courses" / "i18n-clinic"
-
-
-def _translator():  # type: ignore[no-untyped-def]
-    # The translation tests' stand-in for a CAT tool (tests/translation/translator.py), which fills every unit.
-    spec = importlib.util.spec_from_file_location("translator", TESTS / "translation" / "translator.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+COURSE = Path(__file__).resolve().parents[1] / "courses" / "i18n-clinic"
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +27,7 @@ def spanish(tmp_path_factory: pytest.TempPathFactory) -> Path:
     course = root / "course"
     shutil.copytree(COURSE, course)
     assert main(["translate", "export", str(course), "--lang", "es", "--out", str(root / "x")]) == 0
-    (root / "delivered.xlf").write_bytes(_translator().translate((root / "x" / "i18n-clinic.es.xlf").read_bytes()))
+    (root / "delivered.xlf").write_bytes(translate((root / "x" / "i18n-clinic.es.xlf").read_bytes()))
     assert main(["translate", "import", str(root / "delivered.xlf"), str(course)]) == 0
     assert main(["build", str(course), "--format", "html", "--lang", "all", "--out", str(root / "out")]) == 0
     return root / "out"
