@@ -91,3 +91,8 @@ def unit_id(course_dir: Path, file: str, pointer: str) -> str:
     """The id of the unit of the string at ``pointer`` in the course file ``file`` (a page's blocks are /blocks/<n>)."""
     _, units = course_units(str(course_dir))
     return next(unit.id for unit in units if (unit.file, unit.pointer) == (file, pointer))
+
+
+def line_of_unit(document: bytes, unit_id: str) -> int:
+    """The line of a unit's ``<trans-unit>`` element in an XLIFF document."""
+    return next(u.sourceline for u in etree.fromstring(document).iterfind(".//x:trans-unit", NS) if u.get("id") == unit_id)

@@ -69,6 +69,8 @@ def build_parser() -> argparse.ArgumentParser:
     import_ = steps.add_parser("import", help="check a translated XLIFF file and keep it in the course's locales/ folder")
     import_.add_argument("file", help="the translated XLIFF file")
     import_.add_argument("path", nargs="?", default=DEFAULT_PATH, help=f"the course folder (default: {DEFAULT_PATH})")
+    import_.add_argument("--partial", action="store_true",
+                         help="accept units left untranslated (a delivery in batches): they show in the source language")
     import_.set_defaults(handler=_translate_import)
 
     formats = commands.add_parser("formats", help="list the export formats installed, with their -O options")
@@ -250,13 +252,14 @@ def _translate_import(args: argparse.Namespace) -> int:
     from .translation.workflow import import_translation
 
     try:
-        summary = import_translation(args.file, args.path)
+        summary = import_translation(args.file, args.path, partial=args.partial)
     except InvalidCourseError as exc:
         # The problems are in the translation file, named as it was typed; the course files they name are the course's.
         _print_problems(problems_as_typed(exc.problems, course_root(args.path), location=False))
         return 1
     print(shown_path(summary.path))
-    print(f"{summary.units} units in {summary.language}", file=sys.stderr)
+    waiting = f" ({summary.untranslated} not translated yet: 'validate --lang {summary.language}' lists them)" if summary.untranslated else ""
+    print(f"{summary.units} units in {summary.language}{waiting}", file=sys.stderr)
     return 0
 
 

@@ -74,6 +74,7 @@ PROBLEM_CODES: Mapping[str, tuple[Severity, str]] = MappingProxyType({
     "translation.unknown-unit": ("error", "a unit the course does not have (removed or renamed since the export)"),
     "translation.missing-unit": ("error", "a unit of the course that the translation file does not have"),
     "translation.untranslated": ("error", "a unit with no translation, or one marked as still to translate"),
+    "translation.partial": ("warning", "a unit the kept translation leaves untranslated (imported with --partial): it shows in the source language"),
     "translation.stale-source": ("error", "a unit whose source is no longer the course's text: the course changed since the export"),
     "translation.placeholder-lost": ("error", "a translation that dropped a tag of its source (Markdown markup, a glossary link)"),
     "translation.placeholder-altered": ("error", "a translation that changed, repeated, added or misordered a tag of its source"),

@@ -132,7 +132,7 @@ class Editions:
             text = next((getattr(item, field) for field in fields if getattr(item, field, None)), None)
             if text is not None:
                 found.setdefault(course.language, _renderer(course.glossary).plain(text))
-        return found
+        return _without_copies(found)
 
     def components(self, question_id: str) -> dict[str, list[dict[str, Any]]]:
         """The interaction components of a question (choices, source, target), each described in every edition."""
@@ -141,10 +141,22 @@ class Editions:
             found = interaction(items[("question", question_id)])
             texts.append((course, {name: dict(getattr(found, name)) for name in ("choices", "source", "target")}))
         first = texts[0][1]
-        return {name: [{"id": cid, "description": {course.language: _renderer(course.glossary).plain(each[name][cid])
-                                                   for course, each in texts if cid in each[name]}}
-                       for cid in first[name]]
-                for name in first if first[name]}
+
+        def described(name: str, cid: str) -> dict[str, str]:
+            return _without_copies({course.language: _renderer(course.glossary).plain(each[name][cid])
+                                    for course, each in texts if cid in each[name]})
+
+        return {name: [{"id": cid, "description": described(name, cid)} for cid in first[name]] for name in first if first[name]}
+
+
+def _without_copies(language_map: dict[str, str]) -> dict[str, str]:
+    """The map without a translation that is the source's text itself (a unit not translated yet, imported with
+    --partial, or a name that stays as it is): a language's entry is text in that language."""
+    if len(language_map) == 2:
+        (_, text), (source, original) = language_map.items()
+        if text == original:
+            return {source: original}
+    return language_map
 
 
 def _items(course: Course) -> dict[tuple[str, str], Any]:

@@ -20,8 +20,12 @@ def translated_text(pieces: Sequence[str | Code]) -> str:
 
 
 def check_units(found: Sequence[InUnit], units: Sequence[Unit], file: str, source_language: str,
-                target_language: str) -> Iterator[Problem]:
-    """Every problem of the translated units ``found`` in ``file`` against the course's ``units``."""
+                target_language: str, *, partial: bool = False) -> Iterator[Problem]:
+    """Every problem of the translated units ``found`` in ``file`` against the course's ``units``.
+
+    With ``partial``, a unit left untranslated is a warning (``translation.partial``: it shows in the
+    source language), not an error; every other problem is the same.
+    """
     expected = {unit.id: unit for unit in units}
     if target_language == source_language:
         yield Problem(code="translation.language", location=Location(file, 1, 1),
@@ -40,7 +44,7 @@ def check_units(found: Sequence[InUnit], units: Sequence[Unit], file: str, sourc
             yield _problem("translation.unknown-unit", f"the course has no unit {given.id!r}: it was removed or renamed since the export;"
                            " export again and translate the new file", where)
             continue
-        yield from _check_unit(given, unit, file)
+        yield from _check_unit(given, unit, file, partial)
     first_line = {given.file: given.line for given in reversed(found)}
     for unit in units:
         if unit.id not in seen:
@@ -48,14 +52,24 @@ def check_units(found: Sequence[InUnit], units: Sequence[Unit], file: str, sourc
                            Location(file, first_line.get(unit.file, 1), 1), paths={"source": unit.file})
 
 
-def _check_unit(given: InUnit, unit: Unit, file: str) -> Iterator[Problem]:
+def is_translated(given: InUnit) -> bool:
+    """Whether a unit holds a translation: a target with text, not marked as still to translate."""
+    return given.target is not None and bool(translated_text(given.target).strip()) and given.state not in UNTRANSLATED_STATES
+
+
+def _check_unit(given: InUnit, unit: Unit, file: str, partial: bool) -> Iterator[Problem]:
     where = Location(file, given.line, 1)
     if translated_text(given.source) != unit.text:
         yield _problem("translation.stale-source", f"the source of {given.id!r} is not the course's text any more (the course changed"
                        " since the export); export again: unchanged units keep their translation", where)
         return
-    if given.target is None or not translated_text(given.target).strip() or given.state in UNTRANSLATED_STATES:
-        yield _problem("translation.untranslated", f"the unit {given.id!r} has no translation", where)
+    if not is_translated(given):
+        if partial:
+            yield Problem(code="translation.partial", severity="warning", location=where,
+                          message=f"the unit {given.id!r} is not translated yet: it shows in the source language")
+        else:
+            yield Problem(code="translation.untranslated", location=where, message=f"the unit {given.id!r} has no translation",
+                          hint="to keep a translation delivered in batches, import it with --partial")
         return
     at_target = Location(file, given.target_line, 1)
     for name in given.foreign:
@@ -108,4 +122,4 @@ def _problem(code: str, message: str, where: Location, paths: dict[str, str] | N
     return Problem(code=code, message=message, location=where, paths=paths)
 
 
-__all__ = ["TRANSLATED_STATES", "check_units", "translated_text"]
+__all__ = ["TRANSLATED_STATES", "check_units", "is_translated", "translated_text"]

@@ -25,7 +25,7 @@ from ..hints import shown_path
 from ..loading import COURSE_FILE, CourseReport, course_root, read_course
 from ..pagesource import split_page
 from ..plugins import block_types
-from .checks import check_units, translated_text
+from .checks import check_units, is_translated, translated_text
 from .units import Unit, course_units, document_tokens
 from .workflow import LOCALES_FOLDER, TRANSLATION_FILE, check_language, translation_path
 from .xliff import InUnit, XliffSyntaxError, read_xliff
@@ -43,8 +43,8 @@ class Translation:
     problems: tuple[Problem, ...]
 
     def texts(self) -> dict[str, str]:
-        """The translated text of each unit, by unit id."""
-        return {unit.id: translated_text(unit.target) for unit in self.found if unit.target is not None}
+        """The translated text of each translated unit, by unit id (one imported with --partial may lack some)."""
+        return {unit.id: translated_text(unit.target) for unit in self.found if unit.target is not None and is_translated(unit)}
 
 
 def load_translation(path: str | os.PathLike[str], language: str) -> Translation:
@@ -72,7 +72,8 @@ def load_translation(path: str | os.PathLike[str], language: str) -> Translation
     except XliffSyntaxError as exc:
         problem = Problem(code="translation.syntax", message=exc.message, location=Location(display, exc.line, 1))
         return Translation(root, language, units, (), display, (problem,))
-    problems = tuple(check_units(found, units, display, course.language, language))
+    # Only an import with --partial keeps untranslated units, so here they are warnings.
+    problems = tuple(check_units(found, units, display, course.language, language, partial=True))
     return Translation(root, language, units, found, display, problems)
 
 
@@ -84,20 +85,21 @@ def validate_translation(path: str | os.PathLike[str], language: str) -> CourseR
         InvalidCourseError: the source course has errors.
     """
     translation = load_translation(path, language)
-    if translation.problems:
+    if any(problem.severity == "error" for problem in translation.problems):
         return CourseReport(None, tuple(sorted(translation.problems, key=Problem.sort_key)), False)
     source = read_course(translation.root)
     with translated_folder(translation) as folder:
         report = read_course(folder)
-    problems = sorted((_relocated(p, translation, source.problems) for p in report.problems), key=Problem.sort_key)
-    return CourseReport(report.course, tuple(problems), report.complete)
+    translated = set(translation.texts())
+    problems = [*translation.problems, *(_relocated(p, translation, translated, source.problems) for p in report.problems)]
+    return CourseReport(report.course, tuple(sorted(problems, key=Problem.sort_key)), report.complete)
 
 
-def _relocated(problem: Problem, translation: Translation, source_problems: Sequence[Problem]) -> Problem:
+def _relocated(problem: Problem, translation: Translation, translated: set[str], source_problems: Sequence[Problem]) -> Problem:
     where = problem.location
     by_id = {unit.id: unit for unit in translation.found}
     for unit in translation.units:
-        if unit.file == where.file and (where.pointer == unit.pointer or where.pointer.startswith(unit.pointer + "/")):
+        if unit.id in translated and unit.file == where.file and (where.pointer == unit.pointer or where.pointer.startswith(unit.pointer + "/")):
             given = by_id[unit.id]
             return attrs.evolve(problem, message=f"in the translation of {unit.id!r}: {problem.message_template}",
                                 location=Location(translation.display, given.target_line, 1))
@@ -113,7 +115,8 @@ def translated_folder(translation: Translation) -> Iterator[Path]:
     texts = translation.texts()
     by_file: dict[str, list[tuple[Unit, str]]] = defaultdict(list)
     for unit in translation.units:
-        by_file[unit.file].append((unit, texts[unit.id]))
+        if unit.id in texts:  # an untranslated unit keeps the source's text
+            by_file[unit.file].append((unit, texts[unit.id]))
     with tempfile.TemporaryDirectory(prefix="cmacourse-translated-") as temporary:
         folder = Path(temporary) / translation.root.name
         shutil.copytree(translation.root, folder, ignore=_ignore_locales(translation.root))

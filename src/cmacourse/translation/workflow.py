@@ -19,7 +19,7 @@ import attrs
 from ..errors import InvalidCourseError, Location, OutputError, Problem, UsageError
 from ..hints import shown_path
 from ..loading import course_root
-from .checks import check_units, translated_text
+from .checks import check_units, is_translated, translated_text
 from .inline import protect
 from .units import Unit, course_units
 from .xliff import TRANSLATED_STATES, InUnit, OutUnit, XliffSyntaxError, read_xliff, write_xliff
@@ -113,15 +113,21 @@ def _context(unit: Unit) -> str:
 
 @attrs.frozen
 class ImportSummary:
-    """What an import kept: where, in which language, and how many units."""
+    """What an import kept: where, in which language, how many units, and how many of them are not translated yet."""
 
     path: Path
     language: str
     units: int
+    untranslated: int = 0
 
 
-def import_translation(file: str | os.PathLike[str], path: str | os.PathLike[str]) -> ImportSummary:
+def import_translation(file: str | os.PathLike[str], path: str | os.PathLike[str], *, partial: bool = False) -> ImportSummary:
     """Check a translated XLIFF file against the course and keep it in ``locales/<lang>/``.
+
+    With ``partial``, units left untranslated are accepted (a delivery in batches): they show in the
+    source language until a later delivery translates them, and ``validate --lang`` names them as
+    warnings. Every other problem (a unit missing or unknown, a tag lost or altered, a stale source)
+    still refuses the file.
 
     Raises:
         UsageError: the file cannot be read, or ``path`` is not a course folder.
@@ -140,19 +146,23 @@ def import_translation(file: str | os.PathLike[str], path: str | os.PathLike[str
         raise InvalidCourseError((Problem(code="translation.language", location=_at(shown, 1),
                                           message="the <file> elements name no target-language; set it to the language of the translation"),))
     check_language(language)
-    problems = sorted(check_units(found, units, shown, course.language, language), key=Problem.sort_key)
-    if problems:
+    problems = sorted(check_units(found, units, shown, course.language, language, partial=partial), key=Problem.sort_key)
+    if any(problem.severity == "error" for problem in problems):
         raise InvalidCourseError(tuple(problems))
     by_id = {unit.id: unit for unit in found}
     files: dict[str, list[OutUnit]] = defaultdict(list)
+    untranslated = 0
     for unit in units:
         given = by_id[unit.id]
-        state = given.state if given.state in TRANSLATED_STATES else "translated"
-        files[unit.file].append(OutUnit(id=unit.id, source=protect(unit.text, unit.kind), target=given.target,
-                                        state=state, max_length=unit.max_length, resname=unit.pointer))
+        out = OutUnit(id=unit.id, source=protect(unit.text, unit.kind), max_length=unit.max_length, resname=unit.pointer)
+        if is_translated(given):
+            out = attrs.evolve(out, target=given.target, state=given.state if given.state in TRANSLATED_STATES else "translated")
+        else:
+            untranslated += 1
+        files[unit.file].append(out)
     target = translation_path(root, language)
     write_atomically(target, write_xliff(course.language, language, files.items()))
-    return ImportSummary(target, language, len(units))
+    return ImportSummary(target, language, len(units), untranslated)
 
 
 def _read(data: bytes, shown: str) -> tuple[str | None, list[InUnit]]:
