@@ -8,6 +8,7 @@ modules, pages and questions are made by appending paths to it). It is the one d
 
 from __future__ import annotations
 
+import functools
 import re
 
 # RFC 3987 section 2.2: ucschar (the non-ASCII letters an IRI may hold), and RFC 3986's unreserved,
@@ -27,10 +28,7 @@ _IREG_NAME = f"(?:[{_IUNRESERVED}{re.escape(_SUB_DELIMS)}]|{_PCT})+"
 _IPV6 = r"\[[0-9A-Fa-f:.]+\]"
 _IUSERINFO = f"(?:(?:[{_IUNRESERVED}{re.escape(_SUB_DELIMS)}:]|{_PCT})*@)?"
 
-_ABSOLUTE_HTTP_IRI = re.compile(
-    rf"https?://{_IUSERINFO}(?:{_IPV6}|{_IREG_NAME})(?::[0-9]{{1,5}})?(?:/{_IPCHAR}*)*",
-    re.IGNORECASE,
-)
+_ABSOLUTE_HTTP_IRI = rf"https?://{_IUSERINFO}(?:{_IPV6}|{_IREG_NAME})(?::[0-9]{{1,5}})?(?:/{_IPCHAR}*)*"
 
 #: What messages say a valid value is.
 DESCRIPTION = "an absolute IRI (http or https, with no query or fragment) such as https://example.org/courses/my-course"
@@ -38,4 +36,11 @@ DESCRIPTION = "an absolute IRI (http or https, with no query or fragment) such a
 
 def is_absolute_iri(value: object) -> bool:
     """Whether ``value`` is an absolute ``http(s)`` IRI with a host and no query or fragment."""
-    return isinstance(value, str) and _ABSOLUTE_HTTP_IRI.fullmatch(value) is not None
+    return isinstance(value, str) and _absolute_http_iri().fullmatch(value) is not None
+
+
+@functools.cache
+def _absolute_http_iri() -> re.Pattern[str]:
+    # Compiled on first use: its case-insensitive ranges over most of Unicode take longer to compile
+    # than the rest of a command's start, and most commands check no IRI.
+    return re.compile(_ABSOLUTE_HTTP_IRI, re.IGNORECASE)

@@ -252,8 +252,12 @@ class MarkdownText:
         return ref
 
 
-def course_texts(course: Course) -> Iterator[MarkdownText]:
-    """Every Markdown text of a course, in course order: what validation checks and every format renders."""
+def course_texts(course: Course, *, located: bool = True) -> Iterator[MarkdownText]:
+    """Every Markdown text of a course, in course order: what validation checks and every format renders.
+
+    ``located=False`` leaves out where each text is inside its file (``source`` is the block or question),
+    for readers that only need the texts and the files their paths are relative to.
+    """
     if course.description:
         yield MarkdownText(course.description, "course.yaml", course.source.child("description") if course.source else None)
     for module in course.modules:
@@ -266,7 +270,7 @@ def course_texts(course: Course) -> Iterator[MarkdownText]:
             for block in page.blocks:
                 ref = getattr(block, "source", None)
                 texts = block.markdown()
-                where = _pointers(block, set(texts)) if ref is not None and ref.line is None else {}
+                where = _pointers(block, set(texts)) if located and ref is not None and ref.line is None else {}
                 for text in texts:
                     yield MarkdownText(text, page.path, ref.child(*where[text]) if text in where else ref)
     for assessment in course.assessments:
@@ -276,7 +280,7 @@ def course_texts(course: Course) -> Iterator[MarkdownText]:
             yield MarkdownText(assessment.introduction, referrer, ref.child("introduction") if ref else None)
         for question in assessment.questions:
             texts = tuple(dict.fromkeys((*question.markdown(), *_feedback(question))))
-            where = _pointers(question, set(texts)) if question.source is not None else {}
+            where = _pointers(question, set(texts)) if located and question.source is not None else {}
             for text in texts:
                 yield MarkdownText(text, referrer, question.source.child(*where[text]) if text in where else question.source)
     for term in course.glossary:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import zipfile
 from decimal import Decimal
 from io import BytesIO
 from pathlib import Path
@@ -16,6 +17,8 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
 from cmacourse.catalogs import catalog_for, catalog_languages
+from cmacourse.exporters import export
+from cmacourse.loading import load_course
 from cmacourse.numbers import number_text
 from cmacourse.player.words import (
     CatalogError,
@@ -205,3 +208,29 @@ def test_the_course_data_carries_the_words_the_scripts_use() -> None:
     assert data["messages"]["Not started"] == "Sin empezar"
     assert set(data["plurals"]["You earn {points} of {total} point."]) == {"one", "many", "other"}
     assert "Check answer" not in data["messages"]
+
+
+@pytest.fixture(scope="module")
+def spanish_course(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The i18n test course with its language set to Spanish (its own text stays English)."""
+    root = tmp_path_factory.mktemp("es-course") / "course"
+    shutil.copytree(ROOT / "tests" / "courses" / "i18n-clinic", root)
+    course_yaml = root / "course.yaml"
+    course_yaml.write_text(course_yaml.read_text().replace("language: en\n", "language: es\n"))
+    return root
+
+
+def test_every_page_the_player_renders_has_the_courses_words(spanish_course: Path, tmp_path: Path) -> None:
+    """The static site, the cartridge's pages and the Moodle question bank of a Spanish course carry the Spanish words."""
+    course = load_course(spanish_course)
+    site = (export(course, "html", tmp_path / "html") / "index.html").read_text()
+    for words in ('<html lang="es">', ">Siguiente</button>", ">Comprobar respuesta</button>", ">Resultados</h1>",
+                  ">Pregunta 1 de 6</span>", 'aria-label="Consejo: Remember"', "se abre en una pestaña nueva",
+                  "espacio en blanco", "Necesita un 80\u00a0% para aprobar.", ">Inicio del curso</a>"):
+        assert words in site, words
+    for english in (">Next</button>", ">Check answer</button>", "(opens in a new tab)", ">blank<"):
+        assert english not in site, english
+    with zipfile.ZipFile(export(course, "imscc", tmp_path / "imscc")) as cartridge:
+        page = cartridge.read("wiki_content/greeting.html").decode()
+    assert "Consejo" in page and "se abre en una pestaña nueva" in page
+    assert "espacio en blanco" in export(course, "moodlexml", tmp_path / "moodle").read_text()

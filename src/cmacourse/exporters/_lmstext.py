@@ -9,6 +9,7 @@ from ..model import Course
 from ..numbers import number_text
 from ..player.pages import prompt_html
 from ..player.rendering import MarkdownRenderer
+from ..player.words import words_for
 from ..questions import Assessment, Numeric, Question
 
 #: Longest question name, cut at a word: Moodle shows names in lists, Canvas and Moodle store 255 characters.
@@ -32,7 +33,7 @@ class QuestionTexts:
     """
 
     def __init__(self, course: Course, assessment: Assessment, media_root: str) -> None:
-        self.renderer = MarkdownRenderer(course.glossary, root=media_root)
+        self.renderer = MarkdownRenderer(course.glossary, root=media_root, words=words_for(course.language))
         self.referrer = assessment.source.file.display if assessment.source else ""
 
     @property

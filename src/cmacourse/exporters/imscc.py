@@ -18,8 +18,9 @@ from ..markdown import GLOSSARY_SCHEME, references
 from ..media import read_media
 from ..model import Course, Module, Page
 from ..player.layout import launch_layouts
-from ..player.pages import CALLOUT_LABELS, environment
+from ..player.pages import callout_labels, environment, template_words
 from ..player.rendering import MarkdownRenderer, asset_path, asset_url, glossary_anchor
+from ..player.words import words_for
 from ..questions import Assessment
 from . import Exporter
 from ._canvas import (
@@ -151,6 +152,10 @@ class _Cartridge:
         self.media: dict[str, str] = {}  # course path -> resource identifier
         self.conversions: list[tuple[str, Conversion]] = []
         self.layout = launch_layouts(course, "course")[0]
+        #: One renderer and one instance of the player's block templates for every page; ``page`` empties
+        #: the renderer's media before each, so that each page lists its own.
+        self.page_renderer = MarkdownRenderer(course.glossary, root=PAGE_MEDIA_ROOT, words=words_for(course.language))
+        self.page_blocks = player_blocks(course, self.page_renderer, lambda path: PAGE_MEDIA_ROOT + asset_url(path))
 
     def build(self) -> None:
         for path in self.course.media_files():
@@ -195,8 +200,9 @@ class _Cartridge:
 
     def page(self, module: Module, page: Page) -> ModuleItem:
         identifier, href = f"page_{page.id}", f"{PAGES}{page.id}.html"
-        renderer = MarkdownRenderer(self.course.glossary, root=PAGE_MEDIA_ROOT)
-        body = player_page_body(self.course, page, renderer, lambda path: PAGE_MEDIA_ROOT + asset_url(path))
+        renderer = self.page_renderer
+        renderer.media = set()
+        body = player_page_body(self.page_blocks, page)
         self.writer.add(href, page_document(self.course, page, identifier, body, renderer))
         used = sorted({p for b in page.blocks for p, _ in b.media()} | renderer.media)
         self.resources.append(Resource(identifier, WEBCONTENT, (href,), href=href,
@@ -253,19 +259,24 @@ class _Cartridge:
         return ModuleItem(identifier=f"item_{identifier}", title=title, resource=identifier, content_type="ExternalUrl", url=url)
 
 
-def player_page_body(course: Course, page: Page, renderer: MarkdownRenderer, asset: Callable[[str], str]) -> str:
-    """Adapter onto the player's rendering: one page's blocks as an HTML fragment, by the player's block templates.
+def player_blocks(course: Course, renderer: MarkdownRenderer, asset: Callable[[str], str]) -> Any:
+    """Adapter onto the player's rendering: its ``_blocks.html.jinja`` macros, given the names they read.
 
-    The player has no public function for one page's body yet; this calls its ``_blocks.html.jinja``
-    macro with the names that macro reads, so that pages look the same in every package.
+    The player has no public function for one page's body yet; these are its block templates, so that
+    pages look the same in every package. Made once for a build: making them costs more than a page.
     """
     def plugin_block(block: Any, referrer: str) -> Markup:
         # A plugin block's HTML is the plugin's own code; authors' text in it goes through the renderer.
         return Markup(block.render_html(lambda text: renderer.block(text, referrer)))  # noqa: S704
 
-    blocks = environment().get_template("_blocks.html.jinja").make_module(
-        {"md": renderer, "asset": asset, "callout_labels": CALLOUT_LABELS, "course": course, "plugin_block": plugin_block})
-    return "".join(str(blocks.block(block, page.path)) for block in page.blocks)  # type: ignore[attr-defined]
+    return environment().get_template("_blocks.html.jinja").make_module(
+        {"md": renderer, "asset": asset, "callout_labels": callout_labels(renderer.words), "course": course,
+         "plugin_block": plugin_block, **template_words(renderer.words)})
+
+
+def player_page_body(blocks: Any, page: Page) -> str:
+    """One page's blocks as an HTML fragment, by the player's block templates (:func:`player_blocks`)."""
+    return "".join(str(blocks.block(block, page.path)) for block in page.blocks)
 
 
 def page_document(course: Course, page: Page, identifier: str, body: str, renderer: MarkdownRenderer) -> str:

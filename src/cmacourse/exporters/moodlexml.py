@@ -15,6 +15,7 @@ from ..media import read_media
 from ..model import Course
 from ..numbers import number_text
 from ..player.rendering import MarkdownRenderer, asset_path, asset_url
+from ..player.words import words_for
 from ..questions import FillBlank, Matching, Numeric, Ordering, Question, SingleChoice, TrueFalse
 from . import Exporter
 from ._package import Layout, PackageWriter
@@ -88,7 +89,7 @@ class CategoryInfo:
     """A category's description: the author's Markdown rendered as every other HTML field is, raw HTML escaped."""
 
     def __init__(self, course: Course, markdown: str | None, referrer: str) -> None:
-        renderer = MarkdownRenderer(course.glossary, root=FILE_TOKEN)
+        renderer = MarkdownRenderer(course.glossary, root=FILE_TOKEN, words=words_for(course.language))
         self.html = lms_html(str(renderer.block(markdown, referrer))).strip() if markdown else ""
         self.course, self.media = course, renderer.media
 

@@ -183,7 +183,7 @@ def _write_launch_documents(course: Course, layouts: tuple[LaunchLayout, ...], s
                             writer: PackageWriter) -> _Written[frozenset[str]]:
     """Each launch document, written as it is rendered, and every media file the course and its documents use."""
     documents = []
-    media = set(course.media_files())
+    media = set(_rendered(course, ("media",), course.media_files))
     for layout in layouts:
         renderer = MarkdownRenderer(course.glossary, root=layout.root, words=words_for(course.language))
         documents.append(_kept(writer, layout.launch.href, launch_parts(course, layout, renderer, scripts)))

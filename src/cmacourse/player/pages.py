@@ -45,6 +45,11 @@ def environment() -> jinja2.Environment:
     return env
 
 
+def callout_labels(words: Words) -> dict[str, str]:
+    """CALLOUT_LABELS in the course's language."""
+    return {style: words.gettext(label) for style, label in CALLOUT_LABELS.items()}
+
+
 def template_words(words: Words) -> dict[str, Any]:
     """The names the templates translate with: ``_()`` and ``ngettext()`` (as Babel extracts them) and ``words``."""
     return {"_": words.gettext, "ngettext": words.ngettext, "words": words}
@@ -78,23 +83,23 @@ def launch_parts(course: Course, layout: LaunchLayout, renderer: MarkdownRendere
     template = environment().get_template("launch.html.jinja")
     return template.generate(
         course=course, layout=layout, launch=layout.launch, root=root, md=renderer, scripts=scripts,
-        version=__version__, callout_labels={k: words.gettext(v) for k, v in CALLOUT_LABELS.items()}, first_screen=first_screen,
+        version=__version__, callout_labels=callout_labels(words), first_screen=first_screen,
         glossary_file=glossary_source.file.display if glossary_source else "",
         asset=lambda path: root + asset_url(path),
         source_path=_source_path, points=words.points, scrambled=scrambled,
         played=lambda questions: [player_question(q) for q in questions],
         quiz_rules=lambda a: quiz_rules(layout, a, words),
-        prompt=lambda q, ref: prompt_html(renderer, q, ref, words),
+        prompt=lambda q, ref: prompt_html(renderer, q, ref),
         plugin_block=lambda b, ref: _plugin_block(renderer, b, ref), **template_words(words),
     )
 
 
-def prompt_html(renderer: MarkdownRenderer, question: Question, referrer: str, words: Words | None = None) -> Markup:
+def prompt_html(renderer: MarkdownRenderer, question: Question, referrer: str) -> Markup:
     """A question's prompt; a fill-in-the-blank prompt shows its blank as a line screen readers call "blank"."""
     if not question.blanks:
         return renderer.block(question.prompt, referrer)
     rendered = renderer.block(_BLANK.sub(_BLANK_MARK, question.prompt), referrer)
-    blank = _BLANK_HTML.format(escape((words or words_for(FALLBACK)).gettext("blank")))
+    blank = _BLANK_HTML.format(escape(renderer.words.gettext("blank")))
     return Markup(str(rendered).replace(_BLANK_MARK, blank))  # noqa: S704 - our own markup, the word escaped
 
 

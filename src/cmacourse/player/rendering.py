@@ -31,6 +31,15 @@ _EXTERNAL = re.compile(r"^(https?:|mailto:)", re.IGNORECASE)
 _PLAIN_TEXT = re.compile(r"(?:[^\s\x00-\x1f\x7f`*_\[\]\\<>&~|#!]| )*")
 # A plain line that starts with a letter cannot open a block (heading, list, quote, code, table).
 _PLAIN_PARAGRAPH = re.compile(r"[^\W\d_](?:[^\s\x00-\x1f\x7f`*_\[\]\\<>&~|#!]| )*")
+# Prose as designers write most of it: paragraphs and ATX headings of one line each, one blank line
+# apart, plain but for ``**strong**`` words. A ``**`` after a space and before a letter or digit can
+# only open, one after a letter or digit and before a space, the end or . , ; : ? ) can only close
+# (CommonMark's flanking rules), so each such pair is <strong> and nothing else.
+_CHAR = r"[^\s\x00-\x1f\x7f`*_\[\]\\<>&~|#!]"
+_STRONG = re.compile(rf"(?<= )\*\*([A-Za-z0-9](?:(?:{_CHAR}| )*[A-Za-z0-9])?)\*\*(?=[ .,;:?)]|\Z)")
+_STRONG_PARAGRAPH = re.compile(rf"[^\W\d_](?:{_CHAR}| |{_STRONG.pattern})*")
+_STRONG_HTML = r"<strong>\1</strong>"
+_PLAIN_HEADING = re.compile(rf"(#{{1,6}}) ({_CHAR}(?:(?:{_CHAR}| )*{_CHAR})?)")
 
 
 def asset_path(path: str) -> str:
@@ -69,9 +78,12 @@ class MarkdownRenderer:
 
     def block(self, text: str, referrer: str = "") -> Markup:
         """Block-level HTML (paragraphs, lists, tables) for a Markdown text."""
-        line = text.rstrip(" \n")
+        line = text.rstrip(" \n").lstrip("\n")  # CommonMark skips blank lines before and after
         if _PLAIN_PARAGRAPH.fullmatch(line):
             return Markup(f"<p>{_escape_text(line)}</p>\n")  # noqa: S704 - escaped as markdown-it escapes text
+        simple = _simple_prose(line)
+        if simple is not None:
+            return Markup(simple)  # noqa: S704 - escaped as markdown-it escapes text
         return Markup(self._md.render(text, self._env(referrer)))  # noqa: S704 - escaped by markdown-it
 
     def inline(self, text: str, referrer: str = "") -> Markup:
@@ -104,6 +116,21 @@ def _rendering_parser() -> MarkdownIt:
     md.add_render_rule("link_close", _link_close)
     md.add_render_rule("image", _image)
     return md
+
+
+def _simple_prose(text: str) -> str | None:
+    """The HTML of one-line headings and paragraphs with ``**strong**`` words, as markdown-it writes it; None for other text."""
+    html_parts = []
+    for chunk in text.split("\n\n"):
+        heading = _PLAIN_HEADING.fullmatch(chunk)
+        if heading is not None:
+            level = len(heading[1])
+            html_parts.append(f"<h{level}>{_escape_text(heading[2])}</h{level}>\n")
+        elif _STRONG_PARAGRAPH.fullmatch(chunk) and not chunk.endswith(" "):
+            html_parts.append(f"<p>{_STRONG.sub(_STRONG_HTML, _escape_text(chunk))}</p>\n")
+        else:
+            return None
+    return "".join(html_parts)
 
 
 def _escape_text(text: str) -> str:
