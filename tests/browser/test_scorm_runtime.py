@@ -741,13 +741,13 @@ def test_exit_button_records_normal_after_completing_and_suspend_mid_course(page
 @pytest.mark.parametrize("version", sorted(VERSIONS))
 def test_flagship_learner_goes_on_while_the_lms_refuses_and_the_data_arrives_later(page: Any, page_errors: list[str],
                                                                                    version: str,
-                                                                                   flagship_site: Callable[[str], str]) -> None:
+                                                                                   flagship_site: Callable[[str, str], tuple[str, Any]]) -> None:
     """SetValue and Commit fail while the learner takes Step 1: nothing stops them or shows an error, and once the
     LMS accepts commits again the answers, the bookmark and the state reach it."""
     from cmacourse import load_course
 
     course = load_course(FLAGSHIP)
-    frame = launch_package(page, flagship_site(version), version)
+    frame = launch_package(page, flagship_site(version, "en")[0], version)
     page.evaluate("() => { window.failing = 'false'; }")
     check = course.modules[0].assessments[0]
     taken = walk(frame, course, set(), stop_at=course.modules[1].pages[0].id)
