@@ -19,7 +19,7 @@ if TYPE_CHECKING:  # annotations only: listing the formats needs no model
     from ..model import Course
 
 __all__ = ["BUILTIN_EXPORTERS", "Declaration", "Exporter", "Option", "declaration", "export", "exporters", "output_name",
-           "output_path", "render_package", "stage_package"]
+           "output_path", "stage_package"]
 
 
 @attrs.frozen
@@ -122,21 +122,6 @@ def output_name(course: Course, exporter: type[Exporter]) -> str:
 def output_path(course: Course, exporter: type[Exporter], out_dir: str | os.PathLike[str]) -> Path:
     """Where a format's package for a course goes: ``<out>/<course-id>-<format><suffix>``."""
     return Path(out_dir) / output_name(course, exporter)
-
-
-def render_package(course: Course, format_name: str, options: Mapping[str, Any] | None = None) -> tuple[type[Exporter], PackageWriter]:
-    """A format's package for a course, built in memory: its exporter class and the files.
-
-    Raises:
-        UnknownExporterError: no format has that name.
-        UsageError: an option the format does not take.
-        BuildError: the course cannot be expressed in that format.
-    """
-    cls = exporters.get(format_name)
-    exporter = cls(**dict(options or {}))
-    writer = PackageWriter(first_entry=cls.first_entry)
-    exporter.export(course, writer)
-    return cls, writer
 
 
 def stage_package(folder: OutputFolder, course: Course, format_name: str, options: Mapping[str, Any] | None = None) -> Path:

@@ -66,7 +66,7 @@ def build_languages(path: str | os.PathLike[str], language: str, format_name: st
     for each in languages:
         out = Path(out_dir) / each
         if each == source.language:
-            written.extend(build_formats(path, format_name, out, options))
+            written.extend(build_formats(source, format_name, out, options))
             continue
         with _translated(path, each, source) as course:
             written.extend(build_formats(course, format_name, out, options))
