@@ -57,3 +57,24 @@ def test_new_course_refuses_a_non_empty_folder(tmp_path: Path, capsys: pytest.Ca
     (tmp_path / "c" / "notes.txt").write_text("mine")
     assert main(["new", "course", str(tmp_path / "c")]) == 2
     assert "not empty" in capsys.readouterr().err
+
+
+def test_a_flow_style_module_list_is_named_from_where_the_command_runs(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """A ``modules: [...]`` list cannot be extended line by line: the refusal names course.yaml as every message
+    names paths, from the working folder, and says which folder to add; nothing is written."""
+    root = tmp_path / "courses" / "c"
+    main(["new", "course", str(root)])
+    course_file = root / "course.yaml"
+    lines = course_file.read_text().splitlines()
+    start = lines.index("modules:")
+    end = next(n for n in range(start + 1, len(lines)) if not lines[n].startswith("  - "))
+    items = [line.strip()[2:] for line in lines[start + 1:end]]
+    flow = "\n".join([*lines[:start], f"modules: [{', '.join(items)}]", *lines[end:]]) + "\n"
+    course_file.write_text(flow)
+    assert not read_course(root).problems
+    monkeypatch.chdir(tmp_path)
+    assert main(["new", "module", "renewal", "--path", "courses/c"]) == 2
+    err = capsys.readouterr().err
+    assert "courses/c/course.yaml" in err and f"add {len(items) + 1:02d}-renewal by hand" in err
+    assert course_file.read_text() == flow and not (root / f"{len(items) + 1:02d}-renewal").exists()

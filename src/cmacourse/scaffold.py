@@ -137,7 +137,7 @@ def new_module(root: str | os.PathLike[str], module_id: str, kind: str | None = 
     course_file = root / COURSE_FILE
     title = module_id.replace("-", " ").capitalize()
     with _writing(root):
-        course_file.write_text(_append_module(course_file.read_text(encoding="utf-8"), folder), encoding="utf-8")
+        course_file.write_text(_append_module(course_file, folder), encoding="utf-8")
         return [course_file, *_module_files(root / folder, module_id, title, kind, last.id if last else None)]
 
 
@@ -163,12 +163,13 @@ def _module_files(folder: Path, module_id: str, title: str, kind: str, requires:
     ]
 
 
-def _append_module(text: str, folder: str) -> str:
-    """course.yaml with ``folder`` added to the end of its block-style ``modules:`` list, comments kept."""
-    lines = text.splitlines(keepends=True)
+def _append_module(course_file: Path, folder: str) -> str:
+    """The text of course.yaml with ``folder`` added to the end of its block-style ``modules:`` list, comments kept."""
+    lines = course_file.read_text(encoding="utf-8").splitlines(keepends=True)
     start = next((i for i, line in enumerate(lines) if re.match(r"^modules:\s*(#.*)?$", line)), None)
     if start is None:
-        raise UsageError("course.yaml's modules are not a block list ('modules:' then '  - folder' lines); add the folder by hand")
+        raise UsageError(f"the modules in {shown_path(course_file)} are not a block list ('modules:' then '  - folder' "
+                         f"lines); add {folder} by hand")
     end = start + 1
     item_indent = "  "
     while end < len(lines) and (lines[end].startswith((" ", "\t", "-")) or not lines[end].strip()):

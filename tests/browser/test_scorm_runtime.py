@@ -237,7 +237,7 @@ def test_scorm2004_session_is_recorded_by_the_lms(page: Any, lms_site: Callable[
     assert records[5]["correct_responses"]["1"]["pattern"] == "the CMA exam"
     assert all(r["latency"] == "PT12.34S" and r["timestamp"] == "2026-03-04T05:06:07.89Z" for r in records)
     assert records[0]["objectives"]["0"]["id"] == "describe-role"
-    assert records[0]["description"] == "Question q-link"
+    assert records[0]["description"] == "{lang=en}Question q-link"  # the page's language, RTE 4.1.1.7
     assert calls(page) == {"Initialize": 1, "Commit": 2, "Terminate": 1}
     assert frame.evaluate("() => window.logs") == []
 
@@ -615,6 +615,7 @@ def test_flagship_package_tracks_a_learner_and_resumes(page: Any, page_errors: l
         assert (data["completion_status"], data["success_status"], data["location"], data["exit"]) == ("incomplete", "unknown", stop, "suspend")
         assert re.fullmatch(r"PT(\d+H)?(\d+M)?\d+(\.\d{1,2})?S", data["session_time"])
         assert all(r["learner_response"] and r["latency"].startswith("PT") for r in records)
+        assert all(r["description"].startswith(f"{{lang={language}}}") for r in records)
         preload = {"learner_id": "s1", "learner_name": "Jane Doe", "location": data["location"], "entry": "resume",
                    "suspend_data": data["suspend_data"], "completion_status": data["completion_status"],
                    "interactions": {str(n): {k: r[k] for k in ("id", "type", "learner_response", "result")}

@@ -160,6 +160,9 @@ def test_spanish_statements_carry_both_languages_under_the_same_activity_ids(bui
     for where, en in english.items():
         assert list(en) == ["en"] and spanish[where] == {"es": spanish[where]["es"], "en": en["en"]}, where
         assert spanish[where]["es"] != en["en"], where
+    # The player's own screens, named in the player's words of both languages.
+    assert spanish["/screens/results/definition/name"] == {"es": "Resultados", "en": "Results"}
+    assert spanish["/screens/glossary/definition/name"] == {"es": "Glosario", "en": "Glossary"}
 
 
 def test_a_translated_media_file_replaces_the_source_one_in_that_language_only(built):
@@ -170,3 +173,13 @@ def test_a_translated_media_file_replaces_the_source_one_in_that_language_only(b
 
     assert "Termómetro".encode() in diagram("es") and "Termómetro".encode() not in diagram("en")
     assert diagram("en") == (COURSE / "media" / "thermometer.svg").read_bytes()
+
+
+def test_the_cartridge_writes_its_own_words_in_the_package_language(built):
+    """The terms section a cartridge page ends with is headed in the page's language, as the player's words are."""
+    headings = {}
+    for language in ("en", "es"):
+        with zipfile.ZipFile(package(built, language, "imscc")) as archive:
+            pages = [archive.read(n).decode() for n in archive.namelist() if n.endswith(".html")]
+        headings[language] = {h for page in pages for h in etree.HTML(page).xpath("//section[@class='glossary-terms']/h2/text()")}
+    assert headings == {"en": {"Terms on this page"}, "es": {"Términos de esta página"}}

@@ -15,7 +15,9 @@ from ..iri import is_absolute_iri
 from ..model import Course, GlossaryTerm
 from ..player import XAPI_DATA_SCRIPT
 from ..player.data import script_json
+from ..player.layout import own_screen_title
 from ..player.rendering import MarkdownRenderer
+from ..player.words import words_for
 from ..interactions import interaction
 from ..questions import Question
 
@@ -93,6 +95,10 @@ class Iris:
         """The IRI of the question with that id."""
         return f"{self.base}/questions/{question_id}"
 
+    def screen(self, screen_id: str) -> str:
+        """The IRI of one of the player's own screens (results, glossary), as the runtime names it."""
+        return f"{self.base}/screens/{screen_id}"
+
     def objective(self, objective_id: str) -> str:
         """The IRI of the objective with that id."""
         return f"{self.base}/objectives/{objective_id}"
@@ -133,6 +139,11 @@ class Editions:
             if text is not None:
                 found.setdefault(course.language, _renderer(course.glossary).plain(text))
         return _without_copies(found)
+
+    def own_words(self, screen_id: str) -> dict[str, str]:
+        """The title of one of the player's own screens in the player's words of each edition's language."""
+        return _without_copies({course.language: own_screen_title(screen_id, words_for(course.language))
+                                for course in self.courses})
 
     def components(self, question_id: str) -> dict[str, list[dict[str, Any]]]:
         """The interaction components of a question (choices, source, target), each described in every edition."""
@@ -218,10 +229,12 @@ def activities(course: Course, iris: Iris) -> dict[str, Any]:
                     assessment=a.id, objectives=[iris.objective(o) for o in q.objectives])
         for a, q in course.questions()
     }
+    screens = {s: entry(iris.screen(s), {"type": ACTIVITY_TYPES["page"], "name": editions.own_words(s)})
+               for s in ("results", "glossary") if s == "results" or course.glossary}
     return {
         "language": course.language,
         "course": entry(iris.course(), definition("course", editions, course.id, "title", "description")),
-        "modules": modules, "pages": pages, "assessments": assessments, "questions": questions,
+        "modules": modules, "pages": pages, "assessments": assessments, "questions": questions, "screens": screens,
     }
 
 

@@ -302,7 +302,8 @@ def terms_section(course: Course, page: Page, renderer: MarkdownRenderer) -> str
     referrer = source.file.display if source else ""
     rows = "".join(f'<dt id="{glossary_anchor(t.id)}">{escape(t.term)}</dt>\n'
                    f"<dd>{lms_html(str(renderer.block(t.definition, referrer)))}</dd>\n" for t in terms)
-    return f'<section class="glossary-terms">\n<h2>Terms on this page</h2>\n<dl>\n{rows}</dl>\n</section>\n'
+    heading = escape(renderer.words.gettext("Terms on this page"))
+    return f'<section class="glossary-terms">\n<h2>{heading}</h2>\n<dl>\n{rows}</dl>\n</section>\n'
 
 
 def manifest(course: Course, folders: list[ModuleFolder], resources: list[Resource]) -> etree._Element:

@@ -9,7 +9,7 @@ import attrs
 
 from ..model import Course, Module, Page
 from ..questions import Assessment
-from .words import words_for
+from .words import Words, words_for
 
 ScreenKind = Literal["home", "page", "quiz", "results", "glossary"]
 Scope = Literal["course", "module"]
@@ -130,9 +130,9 @@ def _layout(course: Course, modules: tuple[Module, ...], assessments: Iterable[A
         exam = course.final_exam
         screens.append(Screen(id=names.take(exam.id, "quiz"), kind="quiz", title=exam.title, assessment=exam))
     words = words_for(course.language)
-    screens.append(Screen(id="results", kind="results", title=words.gettext("Results")))
+    screens.append(Screen(id="results", kind="results", title=own_screen_title("results", words)))
     if course.glossary:
-        screens.append(Screen(id="glossary", kind="glossary", title=words.gettext("Glossary")))
+        screens.append(Screen(id="glossary", kind="glossary", title=own_screen_title("glossary", words)))
     layout = LaunchLayout(course=course, launch=Launch(id=launch_id, title=title, href=href, module_ids=()),
                           modules=modules, assessments=assessments, screens=tuple(screens),
                           locks=not module_launch and bool(modules), root="../" * href.count("/"))
@@ -144,6 +144,12 @@ def _layout(course: Course, modules: tuple[Module, ...], assessments: Iterable[A
                     assessment_ids=tuple(a.id for a in assessments),
                     mastery_score=next((m for m in chain if m is not None), None))
     return attrs.evolve(layout, launch=launch)
+
+
+def own_screen_title(screen_id: str, words: Words) -> str:
+    """The title of one of the player's own screens that every launch shows alike (results, glossary)."""
+    titles = {"results": words.gettext("Results"), "glossary": words.gettext("Glossary")}
+    return titles[screen_id]
 
 
 class _ScreenNames:

@@ -33,6 +33,14 @@
     return text.slice(0, limit || STRING_LIMIT);
   }
 
+  /* localized_string_type with the page's language in its {lang=} delimiter (RTE 4.1.1.7), which the 250
+     characters do not count: without it an LMS takes the text for English. */
+  function described(value) {
+    const lang = document.documentElement.lang;
+    const text = plain(value);
+    return /^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$/.test(lang) && text ? "{lang=" + lang + "}" + text : text;
+  }
+
   function pair(value) {
     const parts = String(value).split(".");
     return parts.length === 2 && shortId(parts[0]) && shortId(parts[1]) ? parts[0] + "[.]" + parts[1] : null;
@@ -98,7 +106,7 @@
       clock: timestamp,
       response: "learner_response",
       wrong: "incorrect",
-      description: (text) => plain(text)
+      description: (text) => described(text)
     },
     scored(session, scaled) {
       // raw on 0-100 like 1.2: Moodle grades SCORM 2004 on cmi.score.raw against a maximum grade of 100.

@@ -95,7 +95,7 @@
 
   /* A screen the player shows: a content page, an assessment, or one of its own (home, results, glossary). */
   function pageActivity(page, lang, base) {
-    const entry = lookup("pages", page.id) || lookup("assessments", page.id);
+    const entry = lookup("pages", page.id) || lookup("assessments", page.id) || lookup("screens", page.id);
     if (entry) return activity(entry);
     return { objectType: "Activity", id: base + "/screens/" + encodeURIComponent(page.id),
       definition: { type: PAGE, name: langMap(lang, page.title || page.id) } };
