@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import builtins
 import errno
+import io
 import os
 import re
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -27,14 +30,17 @@ def _make_unreadable(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path.chmod(0)
     if not os.access(path, os.R_OK):
         return
-    original = Path.read_bytes
+    original = io.open
+    denied = path.resolve()
 
-    def read_bytes(self: Path) -> bytes:
-        if self.resolve() == path.resolve():
-            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(self))
-        return original(self)
+    def opened(file: Any, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(file, (str, os.PathLike)) and Path(file).resolve() == denied:
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), os.fspath(file))
+        return original(file, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    # Every way of opening a file reaches one of these two names.
+    monkeypatch.setattr(io, "open", opened)
+    monkeypatch.setattr(builtins, "open", opened)
 
 
 def test_corpus_has_every_required_case() -> None:

@@ -101,6 +101,21 @@ def test_a_link_that_stays_inside_the_course_is_followed(tmp_path: Path) -> None
     assert read_course(course_dir).problems == ()
 
 
+def test_links_that_loop_are_named_as_a_loop_for_a_page_and_a_media_file(tmp_path: Path) -> None:
+    """A page and a picture that are links in a loop (a -> b -> a) are each one located problem that says so."""
+    course_dir = _course(tmp_path)
+    (course_dir / "m1" / "intro.md").unlink()
+    (course_dir / "m1" / "intro.md").symlink_to("other.md")
+    (course_dir / "m1" / "other.md").symlink_to("intro.md")
+    (course_dir / "m2" / "lesson.md").write_text((course_dir / "m2" / "lesson.md").read_text() + "\n![A loop](../media/loop.svg)\n")
+    (course_dir / "media" / "loop.svg").symlink_to("loop.svg")
+    problems = read_course(course_dir).problems
+    assert [(p.code, p.location.file, p.location.pointer) for p in problems] == [
+        ("file.unreadable", "m1/module.yaml", "/pages/0"), ("ref.missing-media", "m2/lesson.md", "/blocks/0")]
+    assert problems[0].message == "m1/intro.md is a link in a loop (its links lead back to it), not a file"
+    assert problems[1].message == "the image media/loop.svg is a link in a loop (its links lead back to it), not a file"
+
+
 def test_a_broken_link_is_named_as_one_without_a_did_you_mean_for_itself(tmp_path: Path) -> None:
     """A page that is a link to nothing says so, and never suggests its own name."""
     course_dir = _course(tmp_path)

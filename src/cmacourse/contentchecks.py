@@ -76,6 +76,8 @@ def _markdown(course: Course, complete: bool, uses: dict[str, list[_Use]]) -> It
     # With a glossary that failed to load, every link would look unknown: check terms only when complete.
     terms = sorted(t.id for t in course.glossary) if complete else None
     for text in course_texts(course):
+        if "[" not in text.text and "<" not in text.text and len(text.text) <= MAX_MARKDOWN_CHARS:
+            continue  # no image, link or HTML: most texts, and nothing below applies to them
         if len(text.text) > MAX_MARKDOWN_CHARS:
             yield _problem("markdown.too-long", f"this Markdown text is {len(text.text):,} characters long; one text may hold at most "
                            f"{MAX_MARKDOWN_CHARS:,}", _Use(text.at(1, 1)), hint="split it over several pages, "

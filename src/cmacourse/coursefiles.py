@@ -8,6 +8,7 @@ elsewhere) would carry a file from outside into every package. Every read goes t
 
 from __future__ import annotations
 
+import errno
 import os
 import posixpath
 import re
@@ -72,8 +73,12 @@ class TooLargeError(Exception):
         self.rel, self.size, self.limit = rel, size, limit
 
 
+#: What a path is whose links lead back to themselves, in the words of :class:`NotRegularError`.
+LINK_LOOP = "a link in a loop (its links lead back to it)"
+
+
 class NotRegularError(Exception):
-    """A path that names a folder, a device or a pipe, which reading would never finish or make sense of."""
+    """A path that names a folder, a device, a pipe or a link loop, which reading would never finish or make sense of."""
 
     def __init__(self, rel: str, kind: str) -> None:
         super().__init__(f"{rel} is {kind}, not a file")
@@ -88,52 +93,69 @@ def megabytes(size: int) -> str:
 
 
 class CourseFolder:
-    """The course folder, through which every file of the course is read."""
+    """The course folder, through which every file of the course is read.
+
+    Paths are handled as strings: a large course reads thousands of files, and pathlib's objects cost
+    more than the reading.
+    """
 
     def __init__(self, root: Path) -> None:
         self.root = root
         self.real = root.resolve()
+        self._root = os.fspath(root)
+        self._real = os.fspath(self.real)
 
     def contains(self, path: Path) -> bool:
-        return path == self.real or self.real in path.parents
+        return self._inside(os.fspath(path))
+
+    def _inside(self, real: str) -> bool:
+        return real == self._real or real.startswith(self._real.rstrip(os.sep) + os.sep)
 
     def locate(self, rel: str) -> Path:
         """The real path of a course-relative file, every link on the way followed.
 
         Raises:
             OutsideCourseError: the path, or a folder on it, is a link that leads outside the course folder.
-            OSError: the links loop.
+            NotRegularError: the links on the way loop.
         """
-        try:
-            real = (self.root / rel).resolve()
-        except RuntimeError as exc:  # Python before 3.13 reports a loop so
-            raise OSError("the links on the way to it form a loop") from exc
-        if self.contains(real):
+        return Path(self._located(rel))
+
+    def _located(self, rel: str) -> str:
+        real = os.path.realpath(os.path.join(self._root, rel))
+        if self._inside(real):
             return real
+        if _loops(real):
+            raise NotRegularError(rel, LINK_LOOP)
         # Name the first link that leaves, which is what the author must change.
         current = self.root
         for part in rel.split("/"):
             current = current / part
             if current.is_symlink() and not self.contains(current.resolve()):
                 raise OutsideCourseError(rel, current.relative_to(self.root).as_posix(), os.readlink(current))
-        raise OutsideCourseError(rel, rel, str(real))
+        raise OutsideCourseError(rel, rel, real)
 
     def read_bytes(self, rel: str, limit: int) -> bytes:
         """The bytes of a course file of at most ``limit`` bytes.
 
         Raises:
             OutsideCourseError: see :meth:`locate`.
-            NotRegularError: it is a folder, a device or a pipe.
+            NotRegularError: it is a folder, a device, a pipe, or a link in a loop.
             TooLargeError: it is larger than ``limit``.
             OSError: it cannot be read (missing, no permission, a broken link).
         """
-        real = self.locate(rel)
-        info = real.stat()
+        real = self._located(rel)
+        try:
+            info = os.stat(real)
+        except OSError as exc:
+            if _loops(real, exc):
+                raise NotRegularError(rel, LINK_LOOP) from None
+            raise
         if not stat.S_ISREG(info.st_mode):
             raise NotRegularError(rel, "a folder" if stat.S_ISDIR(info.st_mode) else "a device or a pipe")
         if info.st_size > limit:
             raise TooLargeError(rel, info.st_size, limit)
-        return real.read_bytes()
+        with open(real, "rb") as file:
+            return file.read()
 
     def is_file(self, rel: str) -> bool:
         """Whether a course path names a regular file (inside the course or not)."""
@@ -141,3 +163,15 @@ class CourseFolder:
             return (self.root / rel).is_file()
         except (OSError, ValueError):  # a name longer than the file system allows, or holding a NUL
             return False
+
+
+def _loops(path: str, error: OSError | None = None) -> bool:
+    """Whether the links on the way to ``path`` form a loop (which ``realpath`` leaves unresolved)."""
+    if error is None:
+        try:
+            os.stat(path)
+        except OSError as exc:
+            error = exc
+        else:
+            return False
+    return error.errno == errno.ELOOP

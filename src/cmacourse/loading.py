@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import os
 import posixpath
 from collections.abc import Callable, Iterator, Mapping
@@ -12,7 +10,7 @@ from typing import Any
 
 import attrs
 
-from . import jsonschemas
+from . import collector, jsonschemas
 from ._yaml import YAMLSyntaxError, load_yaml
 from .blocks import MEDIA_KEYS, Block, Text
 from .coursefiles import (MAX_TEXT_BYTES, CourseFolder, NotRegularError, OutsideCourseError, TooLargeError, link_target_path,
@@ -78,11 +76,12 @@ def read_course(path: str | os.PathLike[str]) -> CourseReport:
     from .validation import iter_problems
 
     reader = _Reader(course_root(path))
-    with _cyclic_gc_paused():
+    with collector.paused():
         course = reader.course()
     problems = list(reader.problems)
     if course is not None:
-        problems.extend(iter_problems(course, complete=not reader.failed))
+        with collector.sparing_what_exists():
+            problems.extend(iter_problems(course, complete=not reader.failed))
     problems.sort(key=Problem.sort_key)
     return CourseReport(course, tuple(problems), not reader.failed)
 
@@ -98,19 +97,6 @@ def load_course(path: str | os.PathLike[str]) -> Course:
     if report.errors or report.course is None:
         raise InvalidCourseError(report.problems)
     return report.course
-
-
-@contextlib.contextmanager
-def _cyclic_gc_paused() -> Iterator[None]:
-    # Loading builds hundreds of thousands of small objects with no reference cycles among them;
-    # the collector's passes over them cost a third of the load time of a large course and free nothing.
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 class _Reader:

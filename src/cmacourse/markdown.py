@@ -238,7 +238,21 @@ class MarkdownText:
     text: str
     #: Course-relative path of the file that holds the text; image paths are relative to it.
     referrer: str
-    source: SourceRef | None
+    #: The value, block or question that holds the text.
+    holder: SourceRef | None
+    #: The block or question whose fields hold the text, when its place among them is worked out only if asked.
+    fields_of: object = None
+
+    @property
+    def source(self) -> SourceRef | None:
+        """Where the text is written: its own value inside a block or question written in YAML, else its holder.
+
+        Worked out on demand, from the models' fields, because only a text with a problem needs it.
+        """
+        if self.fields_of is None or self.holder is None:
+            return self.holder
+        where = _pointers(self.fields_of, {self.text})
+        return self.holder.child(*where[self.text]) if self.text in where else self.holder
 
     def at(self, line: int, column: int) -> SourceRef | None:
         """Where something at a 1-based line and column of the text is, as exactly as the source knows it.
@@ -252,12 +266,8 @@ class MarkdownText:
         return ref
 
 
-def course_texts(course: Course, *, located: bool = True) -> Iterator[MarkdownText]:
-    """Every Markdown text of a course, in course order: what validation checks and every format renders.
-
-    ``located=False`` leaves out where each text is inside its file (``source`` is the block or question),
-    for readers that only need the texts and the files their paths are relative to.
-    """
+def course_texts(course: Course) -> Iterator[MarkdownText]:
+    """Every Markdown text of a course, in course order: what validation checks and every format renders."""
     if course.description:
         yield MarkdownText(course.description, "course.yaml", course.source.child("description") if course.source else None)
     for module in course.modules:
@@ -269,20 +279,18 @@ def course_texts(course: Course, *, located: bool = True) -> Iterator[MarkdownTe
         for page in module.pages:
             for block in page.blocks:
                 ref = getattr(block, "source", None)
-                texts = block.markdown()
-                where = _pointers(block, set(texts)) if located and ref is not None and ref.line is None else {}
-                for text in texts:
-                    yield MarkdownText(text, page.path, ref.child(*where[text]) if text in where else ref)
+                # Prose knows its lines; a block written in YAML is located at the field that holds the text.
+                fields_of = block if ref is not None and ref.line is None else None
+                for text in block.markdown():
+                    yield MarkdownText(text, page.path, ref, fields_of)
     for assessment in course.assessments:
         ref = assessment.source
         referrer = ref.file.display if ref else ""
         if assessment.introduction:
             yield MarkdownText(assessment.introduction, referrer, ref.child("introduction") if ref else None)
         for question in assessment.questions:
-            texts = tuple(dict.fromkeys((*question.markdown(), *_feedback(question))))
-            where = _pointers(question, set(texts)) if located and question.source is not None else {}
-            for text in texts:
-                yield MarkdownText(text, referrer, question.source.child(*where[text]) if text in where else question.source)
+            for text in dict.fromkeys((*question.markdown(), *_feedback(question))):
+                yield MarkdownText(text, referrer, question.source, question)
     for term in course.glossary:
         ref = term.source
         yield MarkdownText(term.definition, ref.file.display if ref else "glossary.yaml", ref.child("definition") if ref else None)

@@ -146,6 +146,6 @@ class Course:
     def media_files(self) -> tuple[str, ...]:
         """Course-relative paths of every media file the content uses, sorted, each once."""
         paths = {path for m in self.modules for p in m.pages for b in p.blocks for path, _ in b.media()}
-        paths.update(image.resolved for text in course_texts(self, located=False) for image in references(text.text, text.referrer).images
+        paths.update(image.resolved for text in course_texts(self) for image in references(text.text, text.referrer).images
                      if image.resolved)
         return tuple(sorted(paths))
