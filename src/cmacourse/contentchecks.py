@@ -72,12 +72,15 @@ def _problem(code: str, message: str, use: _Use, *, severity: Severity = "error"
     return Problem(code=code, message=message, location=location, severity=severity, hint=hint, paths=paths)
 
 
+def _may_have_problems(text: str) -> bool:
+    # Without an image, a link or HTML (most texts), only the length can be wrong.
+    return "[" in text or "<" in text or len(text) > MAX_MARKDOWN_CHARS
+
+
 def _markdown(course: Course, complete: bool, uses: dict[str, list[_Use]]) -> Iterator[Problem]:
     # With a glossary that failed to load, every link would look unknown: check terms only when complete.
     terms = sorted(t.id for t in course.glossary) if complete else None
-    for text in course_texts(course):
-        if "[" not in text.text and "<" not in text.text and len(text.text) <= MAX_MARKDOWN_CHARS:
-            continue  # no image, link or HTML: most texts, and nothing below applies to them
+    for text in course_texts(course, only=_may_have_problems):
         if len(text.text) > MAX_MARKDOWN_CHARS:
             yield _problem("markdown.too-long", f"this Markdown text is {len(text.text):,} characters long; one text may hold at most "
                            f"{MAX_MARKDOWN_CHARS:,}", _Use(text.at(1, 1)), hint="split it over several pages, "

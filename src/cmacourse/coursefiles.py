@@ -104,6 +104,8 @@ class CourseFolder:
         self.real = root.resolve()
         self._root = os.fspath(root)
         self._real = os.fspath(self.real)
+        #: The real path of each folder read from, by course path: a course reads many files per folder.
+        self._folders: dict[str, str | None] = {}
 
     def contains(self, path: Path) -> bool:
         return self._inside(os.fspath(path))
@@ -134,6 +136,38 @@ class CourseFolder:
                 raise OutsideCourseError(rel, current.relative_to(self.root).as_posix(), os.readlink(current))
         raise OutsideCourseError(rel, rel, real)
 
+    def _file(self, rel: str) -> tuple[str, os.stat_result]:
+        """The real path of a course file and its status, links followed.
+
+        A name that is not a link lies where its folder really is, so each folder is resolved once and
+        a file costs one ``lstat``. Links, and anything unusual on the way, take the full resolution.
+        """
+        folder, name = posixpath.split(rel)
+        if name not in ("", ".", ".."):
+            real_folder = self._real_folder(folder)
+            if real_folder is not None:
+                real = os.path.join(real_folder, name)
+                try:
+                    info = os.lstat(real)
+                except OSError:
+                    info = None  # missing, or a loop on the way: the full resolution names it
+                if info is not None and not stat.S_ISLNK(info.st_mode):
+                    return real, info
+        real = self._located(rel)
+        try:
+            return real, os.stat(real)
+        except OSError as exc:
+            if _loops(real, exc):
+                raise NotRegularError(rel, LINK_LOOP) from None
+            raise
+
+    def _real_folder(self, folder: str) -> str | None:
+        """The real path of a course folder when it lies inside the course, else None."""
+        if folder not in self._folders:
+            real = os.path.realpath(os.path.join(self._root, folder)) if folder else self._real
+            self._folders[folder] = real if self._inside(real) else None
+        return self._folders[folder]
+
     def read_bytes(self, rel: str, limit: int) -> bytes:
         """The bytes of a course file of at most ``limit`` bytes.
 
@@ -143,13 +177,7 @@ class CourseFolder:
             TooLargeError: it is larger than ``limit``.
             OSError: it cannot be read (missing, no permission, a broken link).
         """
-        real = self._located(rel)
-        try:
-            info = os.stat(real)
-        except OSError as exc:
-            if _loops(real, exc):
-                raise NotRegularError(rel, LINK_LOOP) from None
-            raise
+        real, info = self._file(rel)
         if not stat.S_ISREG(info.st_mode):
             raise NotRegularError(rel, "a folder" if stat.S_ISDIR(info.st_mode) else "a device or a pipe")
         if info.st_size > limit:

@@ -266,15 +266,24 @@ class MarkdownText:
         return ref
 
 
-def course_texts(course: Course) -> Iterator[MarkdownText]:
-    """Every Markdown text of a course, in course order: what validation checks and every format renders."""
-    if course.description:
+def course_texts(course: Course, only: Callable[[str], bool] | None = None) -> Iterator[MarkdownText]:
+    """Every Markdown text of a course, in course order: what validation checks and every format renders.
+
+    ``only`` keeps the texts it is true for: a check that applies to few texts (those with a link)
+    is spared making an object for each of the hundreds of thousands of a large course. It must be
+    true of several texts joined by a newline whenever it is true of one of them (as "holds a
+    character" and "is longer than" are).
+    """
+    def kept(text: str | None) -> bool:
+        return bool(text) and (only is None or only(text))  # type: ignore[arg-type]
+
+    if kept(course.description):
         yield MarkdownText(course.description, "course.yaml", course.source.child("description") if course.source else None)
     for module in course.modules:
         module_file = f"{module.folder}/module.yaml" if module.folder else "module.yaml"
         for key in ("summary", "reflection"):
             text = getattr(module, key)
-            if text:
+            if kept(text):
                 yield MarkdownText(text, module_file, module.source.child(key) if module.source else None)
         for page in module.pages:
             for block in page.blocks:
@@ -282,18 +291,26 @@ def course_texts(course: Course) -> Iterator[MarkdownText]:
                 # Prose knows its lines; a block written in YAML is located at the field that holds the text.
                 fields_of = block if ref is not None and ref.line is None else None
                 for text in block.markdown():
-                    yield MarkdownText(text, page.path, ref, fields_of)
+                    if only is None or only(text):
+                        yield MarkdownText(text, page.path, ref, fields_of)
     for assessment in course.assessments:
         ref = assessment.source
         referrer = ref.file.display if ref else ""
-        if assessment.introduction:
+        if kept(assessment.introduction):
             yield MarkdownText(assessment.introduction, referrer, ref.child("introduction") if ref else None)
         for question in assessment.questions:
-            for text in dict.fromkeys((*question.markdown(), *_feedback(question))):
-                yield MarkdownText(text, referrer, question.source, question)
+            texts = dict.fromkeys((*question.markdown(), *_feedback(question)))
+            # One test of all of a question's texts together first: true of them joined if true of any one
+            # for the tests that matter (a character in it, a length over a limit), and false for most.
+            if only is not None and not only("\n".join(texts)):
+                continue
+            for text in texts:
+                if only is None or only(text):
+                    yield MarkdownText(text, referrer, question.source, question)
     for term in course.glossary:
-        ref = term.source
-        yield MarkdownText(term.definition, ref.file.display if ref else "glossary.yaml", ref.child("definition") if ref else None)
+        if only is None or only(term.definition):
+            ref = term.source
+            yield MarkdownText(term.definition, ref.file.display if ref else "glossary.yaml", ref.child("definition") if ref else None)
 
 
 def _pointers(item: object, texts: set[str]) -> dict[str, tuple[object, ...]]:
