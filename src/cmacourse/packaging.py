@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO, Literal, NamedTuple
 
@@ -23,6 +23,10 @@ Layout = Literal["zip", "folder", "file"]
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 #: How many rendered pieces of a document are encoded and written at once: few writes, little held.
 _PARTS_PER_WRITE = 512
+#: How much of a spooled file is read at once when it is copied into an archive.
+_CHUNK_BYTES = 1 << 20
+#: How many children of a streamed XML document are serialised at once.
+_CHILDREN_PER_BATCH = 256
 
 
 class Stored(NamedTuple):
@@ -76,24 +80,35 @@ class PackageWriter:
             self._files[path] = content
 
     def add_parts(self, path: str, parts: Iterable[str]) -> None:
-        """Add a text file given in pieces; a spooled one is written as they come, never held whole."""
-        if self._spool is None:
+        """Add a text file given in pieces; one for a spool or a folder is written as they come, never held whole."""
+        if self._spool is not None:
+            self._check_new(path)
+            start = self._spooled
+            self._spooled += _write_batched(self._spool, parts)
+            self._files[path] = (start, self._spooled - start)
+        elif self.folder is not None:
+            self._check_new(path)
+            file = self.folder / path
+            file.parent.mkdir(parents=True, exist_ok=True)
+            with file.open("wb") as out:
+                _write_batched(out, parts)
+            self._files[path] = None
+        else:
             self.add(path, "".join(parts))
-            return
-        self._check_new(path)
-        start = self._spooled
-        batch: list[str] = []
-        for part in parts:
-            batch.append(part)
-            if len(batch) == _PARTS_PER_WRITE:
-                self._spooled += self._spool.write("".join(batch).encode("utf-8"))
-                batch.clear()
-        self._spooled += self._spool.write("".join(batch).encode("utf-8"))
-        self._files[path] = (start, self._spooled - start)
 
     def add_xml(self, path: str, root: etree._Element) -> None:
         """Add an XML document, serialised by lxml with a declaration."""
         self.add(path, etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True))
+
+    def add_xml_stream(self, path: str, root: etree._Element, container: etree._Element, steps: Iterable[object]) -> None:
+        """Add an XML document with a long run of children, never holding all of them: the same bytes as
+        :meth:`add_xml` of the whole tree.
+
+        ``container`` is ``root`` or an element inside it; each item ``steps`` gives stands for children
+        it has just appended to ``container``. They are serialised a batch at a time, inside the rest of
+        the tree (so that namespaces and indentation come out as in the whole), and then dropped.
+        """
+        self.add_parts(path, _streamed_xml(root, container, steps))
 
     def _check_new(self, path: str) -> None:
         clean = PurePosixPath(path)
@@ -137,15 +152,41 @@ class PackageWriter:
         if self._spool is not None:
             self._spool.close()
 
+    def size(self, path: str) -> int:
+        """The length of a file's bytes."""
+        stored = self._files[path]
+        if isinstance(stored, bytes):
+            return len(stored)
+        if stored is None:
+            return (self.folder / path).stat().st_size  # type: ignore[operator]
+        return stored[1]
+
+    def chunks(self, path: str) -> Iterator[bytes]:
+        """A file's bytes in pieces of at most ``_CHUNK_BYTES``, so that a large one is never held whole."""
+        stored = self._files[path]
+        if not isinstance(stored, tuple):
+            yield self.read(path)
+            return
+        assert self._spool is not None
+        self._spool.flush()
+        start, length = stored
+        for offset in range(start, start + length, _CHUNK_BYTES):
+            yield os.pread(self._spool.fileno(), min(_CHUNK_BYTES, start + length - offset), offset)
+
     def write_zip(self, target: Path) -> None:
         """Write a zip archive whose bytes depend on nothing but the files."""
         with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             for path in self.paths():
                 info = zipfile.ZipInfo(path, date_time=ZIP_DATE)
                 info.compress_type = zipfile.ZIP_DEFLATED
+                _set_compress_level(info, 9)
                 info.create_system = 3  # Unix, whatever the building machine
                 info.external_attr = 0o644 << 16
-                archive.writestr(info, self.read(path), compresslevel=9)
+                # Known before the entry is opened, as writestr() knows it: the same header, and so the same bytes.
+                info.file_size = self.size(path)
+                with archive.open(info, "w") as entry:
+                    for chunk in self.chunks(path):
+                        entry.write(chunk)
 
     def write_folder(self, target: Path) -> None:
         if self.folder == target:
@@ -164,3 +205,66 @@ class PackageWriter:
         else:
             (only,) = self.paths()
             target.write_bytes(self.read(only))
+
+
+def _write_batched(out: BinaryIO, parts: Iterable[str]) -> int:
+    """Write text pieces as UTF-8, a batch at a time (few writes, little held); returns the bytes written."""
+    written = 0
+    batch: list[str] = []
+    for part in parts:
+        batch.append(part)
+        if len(batch) == _PARTS_PER_WRITE:
+            written += out.write("".join(batch).encode("utf-8"))
+            batch.clear()
+    return written + out.write("".join(batch).encode("utf-8"))
+
+
+def _set_compress_level(info: zipfile.ZipInfo, level: int) -> None:
+    # ZipFile.open(info, "w") takes the level from the entry only: public since Python 3.13, private before.
+    if hasattr(info, "compress_level"):
+        info.compress_level = level
+    else:
+        info._compresslevel = level  # type: ignore[attr-defined]
+
+
+def _streamed_xml(root: etree._Element, container: etree._Element, steps: Iterable[object]) -> Iterator[str]:
+    """The text of an XML document as its container's children are added, a batch at a time.
+
+    Each batch is serialised between two marker comments inside the whole tree: the text between the
+    markers is the batch as the whole document has it; the text before the first batch's start marker
+    and after the last batch's end marker is the rest of the document.
+    """
+    settled = len(container)  # children the container had before the stream began
+    start_marker, end_marker = "<!--cmacourse-batch-start-->", "<!--cmacourse-batch-end-->"
+    tail: str | None = None
+
+    def batch_text(first: bool) -> str:
+        nonlocal tail
+        batch = container[settled:]
+        start, end = etree.Comment(start_marker[4:-3]), etree.Comment(end_marker[4:-3])
+        batch[0].addprevious(start)
+        container.append(end)
+        text = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True).decode("utf-8")
+        for child in (start, *batch, end):
+            container.remove(child)
+        head, rest = text.split(start_marker, 1)
+        body, after = rest.split(end_marker, 1)
+        # The markers' own lines go: the indentation before each marker and the line end after it.
+        head, indent = head.rsplit("\n", 1)
+        tail = after.removeprefix("\n")
+        body = body.removeprefix("\n").removesuffix(indent)
+        return head + "\n" + body if first else body
+
+    first = True
+    for count, _ in enumerate(steps, 1):
+        if count % _CHILDREN_PER_BATCH == 0 and len(container) > settled:
+            yield batch_text(first)
+            first = False
+    if len(container) > settled:
+        yield batch_text(first)
+        first = False
+    if first:  # nothing streamed: the tree as it is
+        yield etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True).decode("utf-8")
+    else:
+        assert tail is not None
+        yield tail

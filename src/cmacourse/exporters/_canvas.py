@@ -9,7 +9,7 @@ it ignores the organization and the CC profile QTI, which other LMSs read.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
 
 import attrs
@@ -18,6 +18,7 @@ from lxml import etree
 from ..numbers import number_text
 from ..questions import Assessment, Feedback, FillBlank, Matching, Numeric, Ordering, Question, SingleChoice, TrueFalse, scrambled
 from ._lmstext import Conversion, QuestionTexts, points_text
+from ._package import PackageWriter
 from ._qti import (
     FULL_QTI_LOCATION,
     RESPONSE,
@@ -100,38 +101,47 @@ def canvas_element(tag: str, text: str | None = None, parent: etree._Element | N
     return element
 
 
-def module_meta(folders: Sequence[ModuleFolder]) -> etree._Element:
-    """``course_settings/module_meta.xml``: modules in order, their prerequisites, items and requirements."""
+def add_module_meta(writer: PackageWriter, path: str, folders: Sequence[ModuleFolder]) -> None:
+    """``course_settings/module_meta.xml``: modules in order, their prerequisites, items and requirements,
+    written a few modules at a time."""
     root = canvas_element("modules")
-    for position, folder in enumerate(folders, start=1):
-        module = canvas_element("module", parent=root, identifier=folder.identifier)
-        for tag, text in (("title", folder.title), ("workflow_state", "active"), ("position", str(position)),
-                          ("require_sequential_progress", "false")):
-            canvas_element(tag, text, module)
-        if folder.prerequisites:
-            prerequisites = canvas_element("prerequisites", parent=module)
-            for identifier, title in folder.prerequisites:
-                prerequisite = canvas_element("prerequisite", parent=prerequisites, type="context_module")
-                canvas_element("title", title, prerequisite)
-                canvas_element("identifierref", identifier, prerequisite)
-        items = canvas_element("items", parent=module)
-        for index, entry in enumerate(folder.items, start=1):
-            node = canvas_element("item", parent=items, identifier=entry.identifier)
-            for tag, text in (("content_type", entry.content_type), ("workflow_state", "active"), ("title", entry.title),
-                              ("identifierref", entry.resource), ("url", entry.url), ("position", str(index)),
-                              ("new_tab", "true" if entry.url else "false"), ("indent", "0")):
-                if text is not None:
-                    canvas_element(tag, text, node)
-        required = [entry for entry in folder.items if entry.requirement]
-        if required:
-            requirements = canvas_element("completionRequirements", parent=module)
-            for entry in required:
-                requirement = canvas_element("completionRequirement", parent=requirements, type=str(entry.requirement))
-                if entry.min_score is not None:
-                    canvas_element("min_score", number_text(entry.min_score), requirement)
-                # A requirement names the module item, not the resource it shows.
-                canvas_element("identifierref", entry.identifier, requirement)
-    return root
+
+    def each_module() -> Iterator[None]:
+        for position, folder in enumerate(folders, start=1):
+            _module(root, position, folder)
+            yield
+
+    writer.add_xml_stream(path, root, root, each_module())
+
+
+def _module(root: etree._Element, position: int, folder: ModuleFolder) -> None:
+    module = canvas_element("module", parent=root, identifier=folder.identifier)
+    for tag, text in (("title", folder.title), ("workflow_state", "active"), ("position", str(position)),
+                      ("require_sequential_progress", "false")):
+        canvas_element(tag, text, module)
+    if folder.prerequisites:
+        prerequisites = canvas_element("prerequisites", parent=module)
+        for identifier, title in folder.prerequisites:
+            prerequisite = canvas_element("prerequisite", parent=prerequisites, type="context_module")
+            canvas_element("title", title, prerequisite)
+            canvas_element("identifierref", identifier, prerequisite)
+    items = canvas_element("items", parent=module)
+    for index, entry in enumerate(folder.items, start=1):
+        node = canvas_element("item", parent=items, identifier=entry.identifier)
+        for tag, text in (("content_type", entry.content_type), ("workflow_state", "active"), ("title", entry.title),
+                          ("identifierref", entry.resource), ("url", entry.url), ("position", str(index)),
+                          ("new_tab", "true" if entry.url else "false"), ("indent", "0")):
+            if text is not None:
+                canvas_element(tag, text, node)
+    required = [entry for entry in folder.items if entry.requirement]
+    if required:
+        requirements = canvas_element("completionRequirements", parent=module)
+        for entry in required:
+            requirement = canvas_element("completionRequirement", parent=requirements, type=str(entry.requirement))
+            if entry.min_score is not None:
+                canvas_element("min_score", number_text(entry.min_score), requirement)
+            # A requirement names the module item, not the resource it shows.
+            canvas_element("identifierref", entry.identifier, requirement)
 
 
 def shuffle_answers(assessment: Assessment) -> bool:

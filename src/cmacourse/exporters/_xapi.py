@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
 from typing import Any, Protocol
 
@@ -13,6 +13,7 @@ from ..errors import UsageError
 from ..iri import DESCRIPTION as IRI_RULE
 from ..iri import is_absolute_iri
 from ..model import Course, GlossaryTerm
+from ..packaging import PackageWriter
 from ..player import XAPI_DATA_SCRIPT
 from ..player.data import script_json
 from ..player.layout import own_screen_title
@@ -213,34 +214,69 @@ def definition(kind: str, editions: Editions, item_id: str, name: str, descripti
             "description": editions.lang_map(kind, item_id, *descriptions)}
 
 
-def activities(course: Course, iris: Iris) -> dict[str, Any]:
-    """Every activity of the course by kind and id: the one source for tincan.xml and for the runtime's statements."""
-    def entry(iri: str, defn: dict[str, Any], **extra: Any) -> dict[str, Any]:
-        return {"id": iri, "definition": defn, **extra}
+class Activities:
+    """Every activity of the course by kind and id: the one source for tincan.xml and for the runtime's statements.
 
-    editions = Editions.of(course)
-    modules = {m.id: entry(iris.module(m.id), definition("module", editions, m.id, "title", "summary")) for m in course.modules}
-    pages = {p.id: entry(iris.page(p.id), definition("page", editions, p.id, "title"), module=m.id)
-             for m in course.modules for p in m.pages}
-    assessments = {a.id: entry(iris.assessment(a.id), definition("assessment", editions, a.id, "title", "introduction"))
-                   for a in course.assessments}
-    questions = {
-        q.id: entry(iris.question(q.id), {**definition("question", editions, q.id, "prompt"), **interaction_fields(q, editions)},
-                    assessment=a.id, objectives=[iris.objective(o) for o in q.objectives])
-        for a, q in course.questions()
-    }
-    screens = {s: entry(iris.screen(s), {"type": ACTIVITY_TYPES["page"], "name": editions.own_words(s)})
-               for s in ("results", "glossary") if s == "results" or course.glossary}
-    return {
-        "language": course.language,
-        "course": entry(iris.course(), definition("course", editions, course.id, "title", "description")),
-        "modules": modules, "pages": pages, "assessments": assessments, "questions": questions, "screens": screens,
-    }
+    Made kind by kind as they are read, so that the definitions of a large course are never all held.
+    """
+
+    #: The kinds of activity by id, in the order the runtime's data lists them after the course.
+    KINDS = ("modules", "pages", "assessments", "questions", "screens")
+
+    def __init__(self, course: Course, iris: Iris) -> None:
+        self.course, self.iris = course, iris
+        self.editions = Editions.of(course)
+
+    @property
+    def language(self) -> str:
+        return self.course.language
+
+    def course_entry(self) -> dict[str, Any]:
+        """The course's own activity."""
+        return _entry(self.iris.course(), definition("course", self.editions, self.course.id, "title", "description"))
+
+    def entries(self, kind: str) -> Iterator[tuple[str, dict[str, Any]]]:
+        """The activities of one of ``KINDS``, by id, in course order."""
+        course, iris, editions = self.course, self.iris, self.editions
+        if kind == "modules":
+            for m in course.modules:
+                yield m.id, _entry(iris.module(m.id), definition("module", editions, m.id, "title", "summary"))
+        elif kind == "pages":
+            for m in course.modules:
+                for p in m.pages:
+                    yield p.id, _entry(iris.page(p.id), definition("page", editions, p.id, "title"), module=m.id)
+        elif kind == "assessments":
+            for a in course.assessments:
+                yield a.id, _entry(iris.assessment(a.id), definition("assessment", editions, a.id, "title", "introduction"))
+        elif kind == "questions":
+            for a, q in course.questions():
+                defn = {**definition("question", editions, q.id, "prompt"), **interaction_fields(q, editions)}
+                yield q.id, _entry(iris.question(q.id), defn, assessment=a.id, objectives=[iris.objective(o) for o in q.objectives])
+        elif kind == "screens":
+            for s in ("results", "glossary"):
+                if s == "results" or course.glossary:
+                    yield s, _entry(iris.screen(s), {"type": ACTIVITY_TYPES["page"], "name": editions.own_words(s)})
+        else:
+            raise ValueError(f"no activities of the kind {kind!r}")
+
+    def script(self) -> Iterator[str]:
+        """``window.cmaXapiActivities = {...};``, an activity at a time: ``language``, ``course``, then each kind by id."""
+        yield "window.cmaXapiActivities = " + script_json({"language": self.language, "course": self.course_entry()})[:-1]
+        for kind in self.KINDS:
+            yield f",{script_json(kind)}:{{"
+            for index, (key, value) in enumerate(self.entries(kind)):
+                yield ("," if index else "") + script_json(key) + ":" + script_json(value)
+            yield "}"
+        yield "};\n"
 
 
-def runtime_files(course: Course, iris: Iris) -> Iterable[tuple[str, bytes]]:
+def _entry(iri: str, defn: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    return {"id": iri, "definition": defn, **extra}
+
+
+def add_runtime_files(writer: PackageWriter, activities: Activities) -> None:
     """The course's activity data, as the script the launch documents load before the xAPI core."""
-    yield RUNTIME_DATA, f"window.cmaXapiActivities = {script_json(activities(course, iris))};\n".encode()
+    writer.add_parts(RUNTIME_DATA, activities.script())
 
 
 @attrs.frozen

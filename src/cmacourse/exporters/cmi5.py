@@ -12,7 +12,7 @@ from ..player import render_player
 from . import Exporter
 from ._package import PackageWriter
 from ..numbers import number_text
-from ._xapi import ACTIVITY_TYPES, Editions, Iris, LaunchLike, au_rules, runtime_files
+from ._xapi import ACTIVITY_TYPES, Activities, Editions, Iris, LaunchLike, add_runtime_files, au_rules
 
 #: The course structure namespace (cmi5 section 13.2), the default namespace of cmi5.xml.
 CMI5_NS = "https://w3id.org/xapi/profiles/cmi5/v1/CourseStructure.xsd"
@@ -108,6 +108,5 @@ class Cmi5Exporter(Exporter, builtin="cmi5"):
         iris = Iris.for_course(course, self.options)
         # The module documents come first; the course document (final exam, results, glossary) last.
         launches = render_player(course, writer, runtime="cmi5", scope="module")
-        for path, data in runtime_files(course, iris):
-            writer.add(path, data)
+        add_runtime_files(writer, Activities(course, iris))
         writer.add_xml("cmi5.xml", course_structure(course, launches, iris))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from html import escape
 from typing import Any, ClassVar
 
@@ -31,9 +31,9 @@ from ._canvas import (
     QTI_EXTENSION,
     ModuleFolder,
     ModuleItem,
+    add_module_meta,
     assessment_meta,
     canvas_quiz,
-    module_meta,
 )
 from ._package import PackageWriter
 from ._lmstext import Conversion, QuestionTexts, lms_html
@@ -168,12 +168,12 @@ class _Cartridge:
             self.folders.append(ModuleFolder(identifier=f"exam_{exam.id}", title=exam.title,
                                              items=(self.quiz(exam),), prerequisites=done))
         if self.canvas:
-            self.writer.add_xml(MODULE_META, module_meta(self.folders))
+            add_module_meta(self.writer, MODULE_META, self.folders)
             self.writer.add(EXPORT_FLAG, EXPORT_FLAG_TEXT)
             self.resources.append(Resource("canvas_settings", LEARNING_APPLICATION, (EXPORT_FLAG, MODULE_META), href=EXPORT_FLAG))
         for path, identifier in sorted(self.media.items()):
             self.write_media(path, identifier)
-        self.writer.add_xml(MANIFEST, manifest(self.course, self.folders, self.resources))
+        add_manifest(self.writer, self.course, self.folders, self.resources)
 
     def module_folder(self, module: Module) -> ModuleFolder:
         items = [self.page(module, page) for page in module.pages]
@@ -306,8 +306,23 @@ def terms_section(course: Course, page: Page, renderer: MarkdownRenderer) -> str
     return f'<section class="glossary-terms">\n<h2>{heading}</h2>\n<dl>\n{rows}</dl>\n</section>\n'
 
 
-def manifest(course: Course, folders: list[ModuleFolder], resources: list[Resource]) -> etree._Element:
-    """``imsmanifest.xml``: metadata, one organization (an empty course folder, then a folder per module), and every resource."""
+def add_manifest(writer: PackageWriter, course: Course, folders: list[ModuleFolder], resources: list[Resource]) -> None:
+    """``imsmanifest.xml``: metadata, one organization (an empty course folder, then a folder per module), and
+    every resource, written a few resources at a time."""
+    root = manifest(course, folders)
+    container = root.find(f"{{{CP_NS}}}resources")
+
+    def each_resource() -> Iterator[None]:
+        for resource in resources:
+            _resource(container, resource)
+            yield
+
+    writer.add_xml_stream(MANIFEST, root, container, each_resource())
+
+
+def manifest(course: Course, folders: list[ModuleFolder]) -> etree._Element:
+    """``imsmanifest.xml`` but its resources: metadata, one organization (an empty course folder, then a folder per
+    module), and an empty ``resources``."""
     root = etree.Element(f"{{{CP_NS}}}manifest", identifier=f"manifest_{course.id}", nsmap=MANIFEST_NSMAP)
     root.set(f"{{{XSI_NS}}}schemaLocation", f"{CP_NS} {PROFILE}/ccv1p1_imscp_v1p2_v1p0.xsd "
                                             f"{LOM_NS} {PROFILE}/LOM/ccv1p1_lommanifest_v1p0.xsd")
@@ -325,15 +340,17 @@ def manifest(course: Course, folders: list[ModuleFolder], resources: list[Resour
         for entry in folder.items:
             leaf = _cp(node, "item", identifier=entry.identifier, identifierref=entry.resource)
             _cp(leaf, "title").text = entry.title
-    container = _cp(root, "resources")
-    for resource in resources:
-        node = _cp(container, "resource", identifier=resource.identifier, type=resource.type,
-                   **({"href": resource.href} if resource.href else {}))
-        for href in resource.files:
-            _cp(node, "file", href=href)
-        for dependency in resource.dependencies:
-            _cp(node, "dependency", identifierref=dependency)
+    _cp(root, "resources")
     return root
+
+
+def _resource(container: etree._Element, resource: Resource) -> None:
+    node = _cp(container, "resource", identifier=resource.identifier, type=resource.type,
+               **({"href": resource.href} if resource.href else {}))
+    for href in resource.files:
+        _cp(node, "file", href=href)
+    for dependency in resource.dependencies:
+        _cp(node, "dependency", identifierref=dependency)
 
 
 def metadata(root: etree._Element, course: Course) -> None:

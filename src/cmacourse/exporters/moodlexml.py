@@ -6,6 +6,7 @@ import base64
 import functools
 import logging
 import posixpath
+from collections.abc import Iterator
 from typing import Any, ClassVar
 
 from lxml import etree
@@ -59,21 +60,27 @@ class MoodleXmlExporter(Exporter, builtin="moodlexml"):
         if self.options:
             raise UsageError(f"the moodlexml format takes no options; got {', '.join(sorted(self.options))}")
         root = etree.Element("quiz")
+        writer.add_xml_stream(QUESTIONS, root, root, self._questions(course, root))
+
+    def _questions(self, course: Course, root: etree._Element) -> Iterator[None]:
+        """Each category and question, appended to ``root`` one at a time: the course's, then each module's and the exam's."""
         top = "$course$/" + category_name(course.title)
         category(root, top, CategoryInfo(course, course.description, "course.yaml"), course.id)
-        groups = [(m.title, CategoryInfo(course, m.summary, f"{m.folder}/module.yaml"), m.id, m.assessments) for m in course.modules]
+        yield
+        groups = [(m.title, m.summary, f"{m.folder}/module.yaml", m.id, m.assessments) for m in course.modules]
         if course.final_exam is not None:
             exam = course.final_exam
-            groups.append((exam.title, CategoryInfo(course, None, ""), exam.id, (exam,)))
-        for title, info, identifier, assessments in groups:
+            groups.append((exam.title, None, "", exam.id, (exam,)))
+        for title, summary, referrer, identifier, assessments in groups:
             if not any(a.questions for a in assessments):
                 continue
-            category(root, f"{top}/{category_name(title)}", info, identifier)
+            category(root, f"{top}/{category_name(title)}", CategoryInfo(course, summary, referrer), identifier)
+            yield
             for assessment in assessments:
                 texts = QuestionTexts(course, assessment, FILE_TOKEN)
                 for question in assessment.questions:
                     write_question(question, QuestionWriter(self, course, texts, root))
-        writer.add_xml(QUESTIONS, root)
+                    yield
 
     def note(self, text: str) -> None:
         self.notes.append(text)

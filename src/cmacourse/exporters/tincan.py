@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any, ClassVar
 
 from lxml import etree
@@ -11,7 +11,7 @@ from ..model import Course
 from ..player import render_player
 from . import Exporter
 from ._package import PackageWriter, sub_element
-from ._xapi import Iris, LaunchLike, activities, runtime_files
+from ._xapi import Activities, Iris, LaunchLike, add_runtime_files
 
 #: Rustici's tincan.xsd namespace, the default namespace of tincan.xml.
 TINCAN_NS = "http://projecttincan.com/tincan.xsd"
@@ -55,16 +55,21 @@ def activity(parent: etree._Element, entry: Mapping[str, Any], launch: str | Non
     return element
 
 
-def tincan_xml(course: Course, launch: LaunchLike, iris: Iris) -> etree._Element:
-    """The ``tincan`` document: the course (the activity an LMS launches) first, then modules, assessments, questions."""
-    data = activities(course, iris)
+def add_tincan_xml(writer: PackageWriter, activities: Activities, launch: LaunchLike) -> None:
+    """``tincan.xml``: the course (the activity an LMS launches) first, then modules, assessments and questions,
+    written a few activities at a time."""
     root = etree.Element(f"{{{TINCAN_NS}}}tincan", nsmap=NSMAP)
     group = _sub(root, "activities")
-    activity(group, data["course"], launch.href, data["language"])
-    for kind in ("modules", "assessments", "questions"):
-        for entry in data[kind].values():
-            activity(group, entry)
-    return root
+
+    def each_activity() -> Iterator[None]:
+        activity(group, activities.course_entry(), launch.href, activities.language)
+        yield
+        for kind in ("modules", "assessments", "questions"):
+            for _, entry in activities.entries(kind):
+                activity(group, entry)
+                yield
+
+    writer.add_xml_stream("tincan.xml", root, group, each_activity())
 
 
 class TincanExporter(Exporter, builtin="tincan"):
@@ -79,6 +84,6 @@ class TincanExporter(Exporter, builtin="tincan"):
     def export(self, course: Course, writer: PackageWriter) -> None:
         iris = Iris.for_course(course, self.options)
         (launch,) = render_player(course, writer, runtime="tincan", scope="course")
-        for path, data in runtime_files(course, iris):
-            writer.add(path, data)
-        writer.add_xml("tincan.xml", tincan_xml(course, launch, iris))
+        activities = Activities(course, iris)
+        add_runtime_files(writer, activities)
+        add_tincan_xml(writer, activities, launch)

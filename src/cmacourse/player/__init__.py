@@ -192,8 +192,7 @@ def _write_launch_documents(course: Course, layouts: tuple[LaunchLayout, ...], s
 
 
 def _write_data(course: Course, layouts: tuple[LaunchLayout, ...], writer: PackageWriter) -> _Written[None]:
-    data = data_script(course, layouts, MarkdownRenderer(course.glossary)).encode("utf-8")
-    return (_kept(writer, DATA_SCRIPT, data),), None
+    return (_kept(writer, DATA_SCRIPT, data_script(course, layouts, MarkdownRenderer(course.glossary))),), None
 
 
 def worst_case_state_size(course: Course, scope: Scope = "course") -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
 from ..interactions import interaction
@@ -30,9 +31,10 @@ def script_json(value: Any) -> str:
     return text
 
 
-def data_script(course: Course, layouts: tuple[LaunchLayout, ...], renderer: MarkdownRenderer) -> str:
-    """The JavaScript file that defines ``window.cmaCourse`` for every launch document of a package."""
-    data = {
+def data_script(course: Course, layouts: tuple[LaunchLayout, ...], renderer: MarkdownRenderer) -> Iterator[str]:
+    """The JavaScript file that defines ``window.cmaCourse`` for every launch document of a package, in pieces:
+    an assessment or a launch at a time, so that a large course's data is never held whole."""
+    head = {
         "format": 1,
         "id": course.id,
         "title": course.title,
@@ -42,14 +44,25 @@ def data_script(course: Course, layouts: tuple[LaunchLayout, ...], renderer: Mar
         "modules": {m.id: {"title": m.title, "requires": list(m.requires), "viewAll": m.completion.view_all_pages,
                            "pages": [p.id for p in m.pages], "assessments": [a.id for a in m.assessments]}
                     for m in course.modules},
-        "assessments": {},
-        "launches": {},
     }
-    for layout in layouts:
-        for assessment in layout.assessments:
-            data["assessments"][assessment.id] = assessment_data(layout, assessment, renderer)
-        data["launches"][layout.launch.href] = launch_data(layout)
-    return f"window.{DATA_GLOBAL} = {script_json(data)};\n"
+    def assessments() -> Iterator[tuple[str, dict[str, Any]]]:
+        # Every assessment is in one launch only (layout.launch_layouts), so no key repeats.
+        for layout in layouts:
+            for assessment in layout.assessments:
+                yield assessment.id, assessment_data(layout, assessment, renderer)
+
+    def launches() -> Iterator[tuple[str, dict[str, Any]]]:
+        for layout in layouts:
+            yield layout.launch.href, launch_data(layout)
+
+    # The same text as one script_json() of the whole: compact JSON's members are joined by "," alone.
+    yield f"window.{DATA_GLOBAL} = " + script_json(head)[:-1]
+    for name, members in (("assessments", assessments()), ("launches", launches())):
+        yield f",{script_json(name)}:{{"
+        for index, (key, value) in enumerate(members):
+            yield ("," if index else "") + script_json(key) + ":" + script_json(value)
+        yield "}"
+    yield "};\n"
 
 
 def launch_data(layout: LaunchLayout) -> dict[str, Any]:
