@@ -74,8 +74,9 @@ def first_page(site: Path, runs: int, chromium: str) -> tuple[float, float]:
             page = context.new_page()
             page.add_init_script(READY_PROBE)
             page.goto(url)
-            page.wait_for_function("window.__readyAt !== undefined")
-            paint = page.evaluate("(performance.getEntriesByName('first-contentful-paint')[0] || {startTime: NaN}).startTime")
+            # The first paint may be presented after the player is ready: wait for both before reading them.
+            page.wait_for_function("window.__readyAt !== undefined && performance.getEntriesByName('first-contentful-paint').length > 0")
+            paint = page.evaluate("performance.getEntriesByName('first-contentful-paint')[0].startTime")
             ready = page.evaluate("window.__readyAt")
             context.close()
             if run:  # the first run warms Chromium's caches and is not counted
