@@ -185,7 +185,7 @@ def _write_launch_documents(course: Course, layouts: tuple[LaunchLayout, ...], s
     documents = []
     media = set(_rendered(course, ("media",), course.media_files))
     for layout in layouts:
-        renderer = MarkdownRenderer(course.glossary, root=layout.root, words=words_for(course.language))
+        renderer = MarkdownRenderer(course.glossary, root=layout.root, words=words_for(course.language), lazy_images=True)
         documents.append(_kept(writer, layout.launch.href, launch_parts(course, layout, renderer, scripts)))
         media |= renderer.media
     return tuple(documents), frozenset(media)
