@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO, Literal, NamedTuple
 
@@ -26,7 +26,7 @@ _PARTS_PER_WRITE = 512
 #: How much of a spooled file is read at once when it is copied into an archive.
 _CHUNK_BYTES = 1 << 20
 #: How many children of a streamed XML document are serialised at once.
-_CHILDREN_PER_BATCH = 256
+_CHILDREN_PER_BATCH = 64
 
 
 class Stored(NamedTuple):
@@ -194,7 +194,9 @@ class PackageWriter:
         for path in self.paths():
             file = target / path
             file.parent.mkdir(parents=True, exist_ok=True)
-            file.write_bytes(self.read(path))
+            with file.open("wb") as out:
+                for chunk in self.chunks(path):
+                    out.write(chunk)
 
     def write(self, target: Path, layout: Layout) -> None:
         """Write the package at ``target`` as ``layout``: a zip archive, a folder tree, or its one file."""
@@ -204,7 +206,95 @@ class PackageWriter:
             self.write_folder(target)
         else:
             (only,) = self.paths()
-            target.write_bytes(self.read(only))
+            with target.open("wb") as out:
+                for chunk in self.chunks(only):
+                    out.write(chunk)
+
+
+def _write_batched(out: BinaryIO, parts: Iterable[str]) -> int:
+    """Write text pieces as UTF-8, a batch at a time (few writes, little held); returns the bytes written."""
+    written = 0
+    batch: list[str] = []
+    for part in parts:
+        batch.append(part)
+        if len(batch) == _PARTS_PER_WRITE:
+            written += out.write("".join(batch).encode("utf-8"))
+            batch.clear()
+    return written + out.write("".join(batch).encode("utf-8"))
+
+
+def _set_compress_level(info: zipfile.ZipInfo, level: int) -> None:
+    # ZipFile.open(info, "w") takes the level from the entry only: public since Python 3.13, private before.
+    if hasattr(info, "compress_level"):
+        info.compress_level = level
+    else:
+        info._compresslevel = level  # type: ignore[attr-defined]
+
+
+_BATCH_START, _BATCH_END = "cmacourse-batch-start", "cmacourse-batch-end"
+
+
+def _streamed_xml(root: etree._Element, container: etree._Element, steps: Iterable[object]) -> Iterator[str]:
+    """The text of an XML document as its container's children are added, a batch at a time.
+
+    The document around them is serialised once, with two marker comments where the children go. Each
+    batch is serialised between the same markers in a bare copy of the container's ancestors, which
+    gives it the same indentation and namespaces as the whole document would, and then dropped.
+    """
+    settled = len(container)  # children the container had before the stream began
+    head, tail = _split_at_batch(root, container)
+    bare = _bare_ancestry(container)
+    started = False
+
+    def batch() -> Iterator[str]:
+        nonlocal started
+        children = container[settled:]
+        if not children:
+            return
+        text = _split_at_batch(bare.getroottree().getroot(), bare, children)[2]
+        if not started:
+            started = True
+            yield head
+        yield text
+
+    for count, _ in enumerate(steps, 1):
+        if count % _CHILDREN_PER_BATCH == 0:
+            yield from batch()
+    yield from batch()
+    if started:
+        yield tail
+    else:  # nothing streamed: the tree as it is
+        yield etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True).decode("utf-8")
+
+
+def _split_at_batch(root: etree._Element, container: etree._Element,
+                    children: Sequence[etree._Element] = ()) -> tuple[str, str, str]:
+    """The document's text before, after and between two markers at the end of ``container``, with ``children``
+    moved between them (and then out of the tree): the markers' own lines are left out."""
+    start, end = etree.Comment(_BATCH_START), etree.Comment(_BATCH_END)
+    container.append(start)
+    container.extend(children)
+    container.append(end)
+    text = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True).decode("utf-8")
+    for child in (start, *children, end):
+        container.remove(child)
+    head, rest = text.split(f"<!--{_BATCH_START}-->", 1)
+    body, tail = rest.split(f"<!--{_BATCH_END}-->", 1)
+    # The indentation before each marker and the line end after it are the markers' own.
+    head, indent = head.rsplit("\n", 1)
+    return head + "\n", tail.removeprefix("\n"), body.removeprefix("\n").removesuffix(indent)
+
+
+def _bare_ancestry(container: etree._Element) -> etree._Element:
+    """A copy of ``container`` inside copies of its ancestors, with their tags, attributes and namespace
+    declarations and nothing else."""
+    copy: etree._Element | None = None
+    for element in reversed([container, *container.iterancestors()]):
+        declared = element.nsmap if copy is None else {k: v for k, v in element.nsmap.items() if copy.nsmap.get(k) != v}
+        copy = (etree.Element(element.tag, dict(element.attrib), nsmap=declared) if copy is None
+                else etree.SubElement(copy, element.tag, dict(element.attrib), nsmap=declared))
+    assert copy is not None
+    return copy
 
 
 def _write_batched(out: BinaryIO, parts: Iterable[str]) -> int:

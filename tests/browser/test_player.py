@@ -24,7 +24,7 @@ pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
 FLAGSHIP = ROOT / "course_content"
 MINI = ROOT / "tests" / "courses" / "player-mini"
-READY = "document.documentElement.classList.contains('player-ready')"
+READY = "(document.documentElement && document.documentElement.classList.contains('player-ready'))"
 
 # Appended to the html build's player/lms.js (the standalone adapter): every call is recorded in the frame above.
 RECORD_STANDALONE = """

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
 MINI = ROOT / "tests" / "courses" / "player-mini"
-READY = "document.documentElement.classList.contains('player-ready')"
+READY = "(document.documentElement && document.documentElement.classList.contains('player-ready'))"
 
 
 class Preview:

@@ -545,7 +545,7 @@ def launch_package(page: Any, url: str, version: str, preload: dict[str, Any] | 
     for _ in range(400):
         frame = next((f for f in page.frames if f.url.endswith("pkg/index.html")), None)
         if frame is not None:
-            frame.wait_for_function("() => document.documentElement.classList.contains('player-ready')")
+            frame.wait_for_function("() => (document.documentElement && document.documentElement.classList.contains('player-ready'))")
             return frame
         page.wait_for_timeout(25)
     raise AssertionError("the package never loaded")
@@ -671,7 +671,7 @@ def test_module_sco_launched_from_its_manifest_href(page: Any, version: str, tmp
     page.evaluate("([v, u]) => launch(v, null, u, 0, false)", [version, f"pkg/{href}"])
     page.wait_for_function("() => document.getElementById('sco').contentWindow.cmaPlayer !== undefined")
     frame = next(f for f in page.frames if f.url.endswith(href))
-    frame.wait_for_function("() => document.documentElement.classList.contains('player-ready')")
+    frame.wait_for_function("() => (document.documentElement && document.documentElement.classList.contains('player-ready'))")
     math = course.module("math")
     walk(frame, course, set())
     assert frame.evaluate("() => cmaPlayer.snapshot().status") == {"completed": True, "passed": True}

@@ -202,7 +202,7 @@ def test_tincan_statements_of_a_launch_the_lrs_refused_arrive_at_the_next(browse
     lms.faults.clear()
     back = time.monotonic()
     page.goto(tincan_launch_url(lms, tincan_root, actor, registration))  # the same browser, new credentials
-    page.wait_for_function("document.documentElement.classList.contains('player-ready')")
+    page.wait_for_function("(document.documentElement && document.documentElement.classList.contains('player-ready'))")
     found = session_statements(lrs, registration)  # the first launch's terminated
     first = time.monotonic() - back
     page.goto("about:blank")
@@ -232,7 +232,7 @@ def leave(page: Page, how: str) -> None:
         page.goto("about:blank")
     elif how == "reload":
         page.reload()
-        page.wait_for_function("document.documentElement.classList.contains('player-ready')")
+        page.wait_for_function("(document.documentElement && document.documentElement.classList.contains('player-ready'))")
         page.goto("about:blank")
     elif how == "navigate":
         page.goto("about:blank")

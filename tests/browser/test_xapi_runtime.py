@@ -271,7 +271,7 @@ def test_statements_of_a_closed_page_are_sent_at_the_next_launch(browser_pages: 
                 if s["verb"]["id"].endswith(("/terminated", "/answered"))]
     second = cmi5_launch(lms, module_id, actor=dict(first.actor), registration=first.registration)
     page.goto(second.url)  # the same browser: its localStorage holds the first session's queue
-    page.wait_for_function("document.documentElement.classList.contains('player-ready')")
+    page.wait_for_function("(document.documentElement && document.documentElement.classList.contains('player-ready'))")
     wait_until(lambda: queue_length(page, lms.endpoint, first.registration) == 0, timeout=40, what="the old queue")
     page.goto("about:blank")
     found = au_only(session_statements(lrs, first.registration, count_terminated=2))

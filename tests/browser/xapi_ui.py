@@ -80,7 +80,7 @@ def learner() -> dict[str, Any]:
 def open_player(page: Page, url: str) -> None:
     """Open a launch URL and wait until the player has started its adapter."""
     page.goto(url)
-    page.wait_for_function("document.documentElement.classList.contains('player-ready')", timeout=20000)
+    page.wait_for_function("(document.documentElement && document.documentElement.classList.contains('player-ready'))", timeout=20000)
 
 
 def screen(page: Page) -> str:

@@ -44,7 +44,7 @@ def open_activity(page: Any, site: str, cmid: int) -> Any:
             break
         page.wait_for_timeout(100)
     assert frame is not None, "Moodle's player never loaded the package"
-    frame.wait_for_function("document.documentElement.classList.contains('player-ready')", timeout=30000)
+    frame.wait_for_function("(document.documentElement && document.documentElement.classList.contains('player-ready'))", timeout=30000)
     return frame
 
 

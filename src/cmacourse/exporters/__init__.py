@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
 
+from .. import collector
 from ..errors import OutputError
 from ..outputs import OutputFolder
 from ..packaging import Layout, PackageWriter
@@ -138,11 +139,12 @@ def stage_package(folder: OutputFolder, course: Course, format_name: str, option
     exporter = cls(**dict(options or {}))
     name = output_name(course, cls)
     writer = folder.writer(name, cls.layout, cls.first_entry)
-    try:
-        exporter.export(course, writer)
-    except OSError as exc:  # reading the course raises BuildError; an OSError here is from writing staging
-        raise OutputError.from_os_error(exc, folder.path / name) from None
-    return folder.stage(name, writer, cls.layout)
+    with collector.sparing_what_exists():  # the course and the imports, which a build never frees
+        try:
+            exporter.export(course, writer)
+        except OSError as exc:  # reading the course raises BuildError; an OSError here is from writing staging
+            raise OutputError.from_os_error(exc, folder.path / name) from None
+        return folder.stage(name, writer, cls.layout)
 
 
 def export(course: Course, format_name: str, out_dir: str | os.PathLike[str], **options: Any) -> Path:
