@@ -182,7 +182,7 @@ class PackageWriter:
                 _set_compress_level(info, 9)
                 info.create_system = 3  # Unix, whatever the building machine
                 info.external_attr = 0o644 << 16
-                # Known before the entry is opened, as writestr() knows it: the same header, and so the same bytes.
+                # Known before the entry is opened, as writestr() knows it: an entry past 2 GiB then gets zip64.
                 info.file_size = self.size(path)
                 with archive.open(info, "w") as entry:
                     for chunk in self.chunks(path):
