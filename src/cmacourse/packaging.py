@@ -40,6 +40,17 @@ class Stored(NamedTuple):
         with self.file.open("rb") as source:
             return os.pread(source.fileno(), self.length, self.offset)
 
+    def chunks(self) -> Iterator[bytes]:
+        """The bytes in pieces of at most ``_CHUNK_BYTES``."""
+        with self.file.open("rb") as source:
+            end = self.offset + self.length
+            for offset in range(self.offset, end, _CHUNK_BYTES):
+                yield os.pread(source.fileno(), min(_CHUNK_BYTES, end - offset), offset)
+
+    def head(self, length: int) -> Stored:
+        """The first ``length`` bytes of these."""
+        return Stored(self.file, self.offset, length)
+
 
 class PackageWriter:
     """Collects the files of a package by their path inside it.
@@ -95,6 +106,26 @@ class PackageWriter:
             self._files[path] = None
         else:
             self.add(path, "".join(parts))
+
+    def add_joined(self, path: str, pieces: Iterable[bytes | Stored]) -> None:
+        """Add a file made of pieces: bytes, or bytes another writer stored (copied from there in pieces)."""
+        if self._spool is None and self.folder is None:
+            self.add(path, b"".join(p.read() if isinstance(p, Stored) else p for p in pieces))
+            return
+        self._check_new(path)
+        chunks = (chunk for piece in pieces for chunk in (piece.chunks() if isinstance(piece, Stored) else (piece,)))
+        if self._spool is not None:
+            start = self._spooled
+            for chunk in chunks:
+                self._spooled += self._spool.write(chunk)
+            self._files[path] = (start, self._spooled - start)
+        else:
+            file = self.folder / path  # type: ignore[operator]
+            file.parent.mkdir(parents=True, exist_ok=True)
+            with file.open("wb") as out:
+                for chunk in chunks:
+                    out.write(chunk)
+            self._files[path] = None
 
     def add_xml(self, path: str, root: etree._Element) -> None:
         """Add an XML document, serialised by lxml with a declaration."""

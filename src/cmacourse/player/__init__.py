@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import itertools
 from collections.abc import Callable, Iterable, Iterator
 from contextvars import ContextVar
 from importlib import resources
@@ -14,7 +15,7 @@ from ..model import Course
 from ..packaging import PackageWriter, Stored
 from .data import data_script
 from .layout import Launch, LaunchLayout, Scope, launch_layouts
-from .pages import launch_parts
+from .pages import launch_end, launch_parts
 from .rendering import MarkdownRenderer, asset_path
 from .state import StateLayout, worst_case_length
 from .words import words_for
@@ -140,8 +141,7 @@ def render_player(course: Course, writer: PackageWriter, *, runtime: str, scope:
     files = dict(player_files(runtime))
     layouts = _rendered(course, ("layouts", scope), lambda: launch_layouts(course, scope))
     scripts = launch_scripts(runtime)
-    media = _written_once(course, ("launches", scope, scripts), writer,
-                          lambda: _write_launch_documents(course, layouts, scripts, writer))
+    media = _written_launches(course, scope, layouts, scripts, writer)
     _written_once(course, ("data", scope), writer, lambda: _write_data(course, layouts, writer))
     for path, data in files.items():
         writer.add(path, data)
@@ -170,6 +170,24 @@ def _written_once(course: Course, key: tuple[Any, ...], writer: PackageWriter, w
     return found
 
 
+def _written_launches(course: Course, scope: Scope, layouts: tuple[LaunchLayout, ...], scripts: tuple[str, ...],
+                      writer: PackageWriter) -> frozenset[str]:
+    """The launch documents, each its body (the same in every package of a build: rendered for the first package
+    that carries them, and taken from where it stored them by the others) and the end with this runtime's scripts.
+    Returns the media files they show."""
+    first: list[bool] = []
+
+    def first_write() -> tuple[tuple[tuple[str, bytes | Stored], ...], frozenset[str]]:
+        first.append(True)
+        return _write_launch_documents(course, layouts, scripts, writer)
+
+    bodies, media = _rendered(course, ("launches", scope), first_write)
+    if not first:
+        for (path, body), layout in zip(bodies, layouts):
+            writer.add_joined(path, (body, launch_end(layout, scripts).encode("utf-8")))
+    return media
+
+
 def _kept(writer: PackageWriter, path: str, data: bytes | Iterable[str]) -> tuple[str, bytes | Stored]:
     """Add a file (bytes, or text in pieces) to ``writer``; what of it a later package can take: where it is stored, else its bytes."""
     if isinstance(data, bytes):
@@ -181,14 +199,18 @@ def _kept(writer: PackageWriter, path: str, data: bytes | Iterable[str]) -> tupl
 
 def _write_launch_documents(course: Course, layouts: tuple[LaunchLayout, ...], scripts: tuple[str, ...],
                             writer: PackageWriter) -> _Written[frozenset[str]]:
-    """Each launch document, written as it is rendered, and every media file the course and its documents use."""
-    documents = []
+    """Each launch document, written as it is rendered, with where its body is (all of it but the scripts' end),
+    and every media file the course and its documents use."""
+    bodies = []
     media = set(_rendered(course, ("media",), course.media_files))
     for layout in layouts:
         renderer = MarkdownRenderer(course.glossary, root=layout.root, words=words_for(course.language), lazy_images=True)
-        documents.append(_kept(writer, layout.launch.href, launch_parts(course, layout, renderer, scripts)))
+        end = launch_end(layout, scripts)
+        path, whole = _kept(writer, layout.launch.href, itertools.chain(launch_parts(course, layout, renderer), (end,)))
+        body_length = (whole.length if isinstance(whole, Stored) else len(whole)) - len(end.encode("utf-8"))
+        bodies.append((path, whole.head(body_length) if isinstance(whole, Stored) else whole[:body_length]))
         media |= renderer.media
-    return tuple(documents), frozenset(media)
+    return tuple(bodies), frozenset(media)
 
 
 def _write_data(course: Course, layouts: tuple[LaunchLayout, ...], writer: PackageWriter) -> _Written[None]:

@@ -66,13 +66,9 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
         return None
 
 
-def render_launch(course: Course, layout: LaunchLayout, renderer: MarkdownRenderer, scripts: Sequence[str]) -> str:
-    """The HTML of one launch document."""
-    return "".join(launch_parts(course, layout, renderer, scripts))
-
-
-def launch_parts(course: Course, layout: LaunchLayout, renderer: MarkdownRenderer, scripts: Sequence[str]) -> Iterator[str]:
-    """The HTML of one launch document in the pieces it is rendered in, to be written as they come."""
+def launch_parts(course: Course, layout: LaunchLayout, renderer: MarkdownRenderer) -> Iterator[str]:
+    """The HTML of one launch document but its end (:func:`launch_end`), in the pieces it is rendered in, to be
+    written as they come: the same for every runtime."""
     root = layout.root
     first_screen = {}
     for screen in layout.screens:
@@ -82,7 +78,7 @@ def launch_parts(course: Course, layout: LaunchLayout, renderer: MarkdownRendere
     words = words_for(course.language)
     template = environment().get_template("launch.html.jinja")
     return template.generate(
-        course=course, layout=layout, launch=layout.launch, root=root, md=renderer, scripts=scripts,
+        course=course, layout=layout, launch=layout.launch, root=root, md=renderer,
         version=__version__, callout_labels=callout_labels(words), first_screen=first_screen,
         glossary_file=glossary_source.file.display if glossary_source else "",
         asset=lambda path: root + asset_url(path),
@@ -92,6 +88,11 @@ def launch_parts(course: Course, layout: LaunchLayout, renderer: MarkdownRendere
         prompt=lambda q, ref: prompt_html(renderer, q, ref),
         plugin_block=lambda b, ref: _plugin_block(renderer, b, ref), **template_words(words),
     )
+
+
+def launch_end(layout: LaunchLayout, scripts: Sequence[str]) -> str:
+    """The end of a launch document: the scripts of a runtime (``player.launch_scripts``) and the closing tags."""
+    return environment().get_template("launch_end.html.jinja").render(root=layout.root, scripts=scripts)
 
 
 def prompt_html(renderer: MarkdownRenderer, question: Question, referrer: str) -> Markup:
