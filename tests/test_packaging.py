@@ -12,6 +12,7 @@ from lxml import etree
 
 from cmacourse import packaging
 from cmacourse.packaging import ZIP_DATE, PackageWriter
+from cmacourse.player.data import script_json, script_json_parts
 
 NS = "http://example.org/ns"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
@@ -105,3 +106,11 @@ def test_folder_and_single_file_packages_are_copied_whole(tmp_path: Path, layout
     writer.write(target, layout)  # type: ignore[arg-type]
     written = target if layout == "file" else target / "questions.xml"
     assert written.read_text(encoding="utf-8") == data
+
+
+@pytest.mark.parametrize("head", [{}, {"a": [1, "</script>"]}])
+def test_json_given_member_by_member_is_the_json_of_the_whole(head: dict[str, object]) -> None:
+    """The course and xAPI data scripts write an object a member at a time: the text of one script_json()."""
+    groups = {"b": iter([("x", "\u2028"), ("y", {"z": None})]), "c": iter([])}
+    whole = {**head, "b": {"x": "\u2028", "y": {"z": None}}, "c": {}}
+    assert "".join(script_json_parts(head, groups)) == script_json(whole)

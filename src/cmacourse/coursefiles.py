@@ -113,16 +113,13 @@ class CourseFolder:
     def _inside(self, real: str) -> bool:
         return real == self._real or real.startswith(self._real.rstrip(os.sep) + os.sep)
 
-    def locate(self, rel: str) -> Path:
+    def _located(self, rel: str) -> str:
         """The real path of a course-relative file, every link on the way followed.
 
         Raises:
             OutsideCourseError: the path, or a folder on it, is a link that leads outside the course folder.
             NotRegularError: the links on the way loop.
         """
-        return Path(self._located(rel))
-
-    def _located(self, rel: str) -> str:
         real = os.path.realpath(os.path.join(self._root, rel))
         if self._inside(real):
             return real

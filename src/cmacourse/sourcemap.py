@@ -30,7 +30,7 @@ def pointer(*tokens: object) -> str:
     """Join tokens into a JSON pointer."""
     if len(tokens) == 1:  # most pointers a course makes are one step into a list or a mapping
         return "/" + escape_pointer_token(tokens[0])
-    return "".join(["/" + escape_pointer_token(t) for t in tokens])
+    return "/" + "/".join(map(escape_pointer_token, tokens)) if tokens else ""
 
 
 class SourceFile:

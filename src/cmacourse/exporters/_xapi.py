@@ -15,7 +15,7 @@ from ..iri import is_absolute_iri
 from ..model import Course, GlossaryTerm
 from ..packaging import PackageWriter
 from ..player import XAPI_DATA_SCRIPT
-from ..player.data import script_json
+from ..player.data import script_json_parts
 from ..player.layout import own_screen_title
 from ..player.rendering import MarkdownRenderer
 from ..player.words import words_for
@@ -261,13 +261,10 @@ class Activities:
 
     def script(self) -> Iterator[str]:
         """``window.cmaXapiActivities = {...};``, an activity at a time: ``language``, ``course``, then each kind by id."""
-        yield "window.cmaXapiActivities = " + script_json({"language": self.language, "course": self.course_entry()})[:-1]
-        for kind in self.KINDS:
-            yield f",{script_json(kind)}:{{"
-            for index, (key, value) in enumerate(self.entries(kind)):
-                yield ("," if index else "") + script_json(key) + ":" + script_json(value)
-            yield "}"
-        yield "};\n"
+        yield "window.cmaXapiActivities = "
+        yield from script_json_parts({"language": self.language, "course": self.course_entry()},
+                                     {kind: self.entries(kind) for kind in self.KINDS})
+        yield ";\n"
 
 
 def _entry(iri: str, defn: dict[str, Any], **extra: Any) -> dict[str, Any]:

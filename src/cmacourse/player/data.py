@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from ..interactions import interaction
@@ -55,14 +55,24 @@ def data_script(course: Course, layouts: tuple[LaunchLayout, ...], renderer: Mar
         for layout in layouts:
             yield layout.launch.href, launch_data(layout)
 
-    # The same text as one script_json() of the whole: compact JSON's members are joined by "," alone.
-    yield f"window.{DATA_GLOBAL} = " + script_json(head)[:-1]
-    for name, members in (("assessments", assessments()), ("launches", launches())):
-        yield f",{script_json(name)}:{{"
+    yield f"window.{DATA_GLOBAL} = "
+    yield from script_json_parts(head, {"assessments": assessments(), "launches": launches()})
+    yield ";\n"
+
+
+def script_json_parts(head: Mapping[str, Any], groups: Mapping[str, Iterable[tuple[str, Any]]]) -> Iterator[str]:
+    """:func:`script_json` of ``head`` with one more member per group, an object given member by member, in
+    pieces: a large object is never held whole. The same text as one ``script_json`` of the whole, since
+    compact JSON joins members with "," alone."""
+    yield script_json(head)[:-1] if head else "{"
+    separator = "," if head else ""
+    for name, members in groups.items():
+        yield f"{separator}{script_json(name)}:{{"
+        separator = ","
         for index, (key, value) in enumerate(members):
             yield ("," if index else "") + script_json(key) + ":" + script_json(value)
         yield "}"
-    yield "};\n"
+    yield "}"
 
 
 def launch_data(layout: LaunchLayout) -> dict[str, Any]:
