@@ -135,9 +135,9 @@ class PackageWriter:
         """Add an XML document with a long run of children, never holding all of them: the same bytes as
         :meth:`add_xml` of the whole tree.
 
-        ``container`` is ``root`` or an element inside it; each item ``steps`` gives stands for children
-        it has just appended to ``container``. They are serialised a batch at a time, inside the rest of
-        the tree (so that namespaces and indentation come out as in the whole), and then dropped.
+        ``container`` is ``root`` or an element inside it, and the rest of the tree is complete; each item
+        ``steps`` gives stands for children it has just appended to ``container``. They are serialised a
+        batch at a time, with the namespaces and indentation they have in the whole, and then dropped.
         """
         self.add_parts(path, _streamed_xml(root, container, steps))
 
@@ -273,7 +273,7 @@ def _streamed_xml(root: etree._Element, container: etree._Element, steps: Iterab
     gives it the same indentation and namespaces as the whole document would, and then dropped.
     """
     settled = len(container)  # children the container had before the stream began
-    head, tail = _split_at_batch(root, container)
+    head, tail, _ = _split_at_batch(root, container)
     bare = _bare_ancestry(container)
     started = False
 
@@ -326,66 +326,3 @@ def _bare_ancestry(container: etree._Element) -> etree._Element:
                 else etree.SubElement(copy, element.tag, dict(element.attrib), nsmap=declared))
     assert copy is not None
     return copy
-
-
-def _write_batched(out: BinaryIO, parts: Iterable[str]) -> int:
-    """Write text pieces as UTF-8, a batch at a time (few writes, little held); returns the bytes written."""
-    written = 0
-    batch: list[str] = []
-    for part in parts:
-        batch.append(part)
-        if len(batch) == _PARTS_PER_WRITE:
-            written += out.write("".join(batch).encode("utf-8"))
-            batch.clear()
-    return written + out.write("".join(batch).encode("utf-8"))
-
-
-def _set_compress_level(info: zipfile.ZipInfo, level: int) -> None:
-    # ZipFile.open(info, "w") takes the level from the entry only: public since Python 3.13, private before.
-    if hasattr(info, "compress_level"):
-        info.compress_level = level
-    else:
-        info._compresslevel = level  # type: ignore[attr-defined]
-
-
-def _streamed_xml(root: etree._Element, container: etree._Element, steps: Iterable[object]) -> Iterator[str]:
-    """The text of an XML document as its container's children are added, a batch at a time.
-
-    Each batch is serialised between two marker comments inside the whole tree: the text between the
-    markers is the batch as the whole document has it; the text before the first batch's start marker
-    and after the last batch's end marker is the rest of the document.
-    """
-    settled = len(container)  # children the container had before the stream began
-    start_marker, end_marker = "<!--cmacourse-batch-start-->", "<!--cmacourse-batch-end-->"
-    tail: str | None = None
-
-    def batch_text(first: bool) -> str:
-        nonlocal tail
-        batch = container[settled:]
-        start, end = etree.Comment(start_marker[4:-3]), etree.Comment(end_marker[4:-3])
-        batch[0].addprevious(start)
-        container.append(end)
-        text = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True).decode("utf-8")
-        for child in (start, *batch, end):
-            container.remove(child)
-        head, rest = text.split(start_marker, 1)
-        body, after = rest.split(end_marker, 1)
-        # The markers' own lines go: the indentation before each marker and the line end after it.
-        head, indent = head.rsplit("\n", 1)
-        tail = after.removeprefix("\n")
-        body = body.removeprefix("\n").removesuffix(indent)
-        return head + "\n" + body if first else body
-
-    first = True
-    for count, _ in enumerate(steps, 1):
-        if count % _CHILDREN_PER_BATCH == 0 and len(container) > settled:
-            yield batch_text(first)
-            first = False
-    if len(container) > settled:
-        yield batch_text(first)
-        first = False
-    if first:  # nothing streamed: the tree as it is
-        yield etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True).decode("utf-8")
-    else:
-        assert tail is not None
-        yield tail
