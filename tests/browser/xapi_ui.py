@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from datetime import datetime
 import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -172,6 +173,15 @@ def session_statements(lrs: RalphLRS, registration: str, count_terminated: int =
         found = lrs.statements(registration=registration, limit=0)
         return found if sum(s["verb"]["id"].endswith("/terminated") for s in found) >= count_terminated else None
     return wait_until(ended, what=f"{count_terminated} terminated statement(s)")
+
+
+def in_time_order(statements: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Statements in the order they happened: their timestamps' (the LRS's for equal ones).
+
+    A learner who leaves at once sends what is left in a keepalive request that may reach the LRS before
+    one already on its way, and an LRS may store concurrent requests in either order.
+    """
+    return sorted(statements, key=lambda s: datetime.fromisoformat(s["timestamp"].replace("Z", "+00:00")))
 
 
 def verbs(statements: list[dict[str, Any]]) -> list[str]:
