@@ -204,7 +204,7 @@ def _write_launch_documents(course: Course, layouts: tuple[LaunchLayout, ...], s
     bodies = []
     media = set(_rendered(course, ("media",), course.media_files))
     for layout in layouts:
-        renderer = MarkdownRenderer(course.glossary, root=layout.root, words=words_for(course.language), lazy_images=True)
+        renderer = MarkdownRenderer(course.glossary, root=layout.root, words=words_for(course.language))
         end = launch_end(layout, scripts)
         path, whole = _kept(writer, layout.launch.href, itertools.chain(launch_parts(course, layout, renderer), (end,)))
         body_length = (whole.length if isinstance(whole, Stored) else len(whole)) - len(end.encode("utf-8"))

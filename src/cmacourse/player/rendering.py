@@ -65,11 +65,8 @@ class MarkdownRenderer:
     ``media`` collects the course-relative path of every image rendered.
     """
 
-    def __init__(self, glossary: Sequence[GlossaryTerm], root: str = "", words: Words | None = None,
-                 lazy_images: bool = False) -> None:
+    def __init__(self, glossary: Sequence[GlossaryTerm], root: str = "", words: Words | None = None) -> None:
         self.root = root
-        #: Whether images load only when shown: a launch document's hidden screens then fetch and decode none.
-        self.lazy_images = lazy_images
         #: The player's words the rendered Markdown adds (what screen readers hear about a link).
         self.words = words or words_for(FALLBACK)
         self.terms: Mapping[str, GlossaryTerm] = {t.id: t for t in glossary}
@@ -184,5 +181,4 @@ def _image(self: Any, tokens: list[Token], idx: int, options: Any, env: dict[str
     renderer.media.add(resolved)
     title = token.attrGet("title")
     title_attr = f' title="{html.escape(str(title))}"' if title else ""
-    loading = ' loading="lazy"' if renderer.lazy_images else ""
-    return f'<img src="{html.escape(renderer.root + asset_url(resolved))}" alt="{html.escape(alt)}"{loading}{title_attr}>'
+    return f'<img src="{html.escape(renderer.root + asset_url(resolved))}" alt="{html.escape(alt)}"{title_attr}>'
