@@ -92,28 +92,15 @@ class PackageWriter:
 
     def add_parts(self, path: str, parts: Iterable[str]) -> None:
         """Add a text file given in pieces; one for a spool or a folder is written as they come, never held whole."""
-        if self._spool is not None:
-            self._check_new(path)
-            start = self._spooled
-            self._spooled += _write_batched(self._spool, parts)
-            self._files[path] = (start, self._spooled - start)
-        elif self.folder is not None:
-            self._check_new(path)
-            file = self.folder / path
-            file.parent.mkdir(parents=True, exist_ok=True)
-            with file.open("wb") as out:
-                _write_batched(out, parts)
-            self._files[path] = None
-        else:
-            self.add(path, "".join(parts))
+        self.add_joined(path, _encoded_batches(parts))
 
     def add_joined(self, path: str, pieces: Iterable[bytes | Stored]) -> None:
         """Add a file made of pieces: bytes, or bytes another writer stored (copied from there in pieces)."""
+        chunks = (chunk for piece in pieces for chunk in (piece.chunks() if isinstance(piece, Stored) else (piece,)))
         if self._spool is None and self.folder is None:
-            self.add(path, b"".join(p.read() if isinstance(p, Stored) else p for p in pieces))
+            self.add(path, b"".join(chunks))
             return
         self._check_new(path)
-        chunks = (chunk for piece in pieces for chunk in (piece.chunks() if isinstance(piece, Stored) else (piece,)))
         if self._spool is not None:
             start = self._spooled
             for chunk in chunks:
@@ -185,24 +172,13 @@ class PackageWriter:
 
     def size(self, path: str) -> int:
         """The length of a file's bytes."""
-        stored = self._files[path]
-        if isinstance(stored, bytes):
-            return len(stored)
-        if stored is None:
-            return (self.folder / path).stat().st_size  # type: ignore[operator]
-        return stored[1]
+        stored = self.stored(path)
+        return stored.length if stored is not None else len(self.read(path))
 
     def chunks(self, path: str) -> Iterator[bytes]:
         """A file's bytes in pieces of at most ``_CHUNK_BYTES``, so that a large one is never held whole."""
-        stored = self._files[path]
-        if not isinstance(stored, tuple):
-            yield self.read(path)
-            return
-        assert self._spool is not None
-        self._spool.flush()
-        start, length = stored
-        for offset in range(start, start + length, _CHUNK_BYTES):
-            yield os.pread(self._spool.fileno(), min(_CHUNK_BYTES, start + length - offset), offset)
+        stored = self.stored(path)
+        return stored.chunks() if stored is not None else iter((self.read(path),))
 
     def write_zip(self, target: Path) -> None:
         """Write a zip archive whose bytes depend on nothing but the files."""
@@ -225,9 +201,7 @@ class PackageWriter:
         for path in self.paths():
             file = target / path
             file.parent.mkdir(parents=True, exist_ok=True)
-            with file.open("wb") as out:
-                for chunk in self.chunks(path):
-                    out.write(chunk)
+            self._copy(path, file)
 
     def write(self, target: Path, layout: Layout) -> None:
         """Write the package at ``target`` as ``layout``: a zip archive, a folder tree, or its one file."""
@@ -237,21 +211,23 @@ class PackageWriter:
             self.write_folder(target)
         else:
             (only,) = self.paths()
-            with target.open("wb") as out:
-                for chunk in self.chunks(only):
-                    out.write(chunk)
+            self._copy(only, target)
+
+    def _copy(self, path: str, target: Path) -> None:
+        with target.open("wb") as out:
+            for chunk in self.chunks(path):
+                out.write(chunk)
 
 
-def _write_batched(out: BinaryIO, parts: Iterable[str]) -> int:
-    """Write text pieces as UTF-8, a batch at a time (few writes, little held); returns the bytes written."""
-    written = 0
+def _encoded_batches(parts: Iterable[str]) -> Iterator[bytes]:
+    """Text pieces as UTF-8, a batch at a time: few writes, little held."""
     batch: list[str] = []
     for part in parts:
         batch.append(part)
         if len(batch) == _PARTS_PER_WRITE:
-            written += out.write("".join(batch).encode("utf-8"))
+            yield "".join(batch).encode("utf-8")
             batch.clear()
-    return written + out.write("".join(batch).encode("utf-8"))
+    yield "".join(batch).encode("utf-8")
 
 
 def _set_compress_level(info: zipfile.ZipInfo, level: int) -> None:
