@@ -75,6 +75,25 @@ def test_a_streamed_document_never_holds_more_than_a_batch(tmp_path: Path) -> No
     assert len(etree.fromstring(writer.read("doc.xml")).find(f".//{{{NS}}}resources")) == 500
 
 
+@pytest.mark.parametrize("piece", [2, 700, 5000])
+def test_text_in_pieces_is_written_a_bounded_batch_at_a_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, piece: int) -> None:
+    """Many short pieces or a few long ones (streamed XML gives batches of a thousand lines): each write holds
+    at most the batch size plus one piece, and the file has every character."""
+    monkeypatch.setattr(packaging, "_CHARACTERS_PER_WRITE", 4096)
+    pieces = [f"{n % 10}ü" * (piece // 2) for n in range(max(200, 3 * 4096 // piece))]
+    writes: list[int] = []
+    writer = PackageWriter(spool=tmp_path / "spool")
+    spool = writer._spool
+    assert spool is not None
+    real_write = spool.write
+    monkeypatch.setattr(spool, "write", lambda data: writes.append(len(data)) or real_write(data))
+    writer.add_parts("doc.txt", iter(pieces))
+    assert writer.read("doc.txt").decode("utf-8") == "".join(pieces)
+    longest = max(len(p.encode("utf-8")) for p in pieces)
+    assert max(writes) < (4096 + longest) * 2  # UTF-8: ü is two bytes
+    assert len(writes) > 1
+
+
 def test_a_spooled_archive_copied_in_pieces_has_the_bytes_of_one_written_whole(tmp_path: Path,
                                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     """Entries larger than one piece, empty and small ones: the archive is what ZipFile.writestr gives for each."""

@@ -21,8 +21,10 @@ Layout = Literal["zip", "folder", "file"]
 
 #: Every zip entry carries this date, so the same input gives the same bytes (zip's epoch is 1980).
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
-#: How many rendered pieces of a document are encoded and written at once: few writes, little held.
-_PARTS_PER_WRITE = 512
+#: How many characters of a document given in pieces are gathered, encoded and written at once: few
+#: writes, little held, whether the pieces are a rendered template's many short strings or a few long
+#: batches of streamed XML.
+_CHARACTERS_PER_WRITE = 1 << 16
 #: How much of a spooled file is read at once when it is copied into an archive.
 _CHUNK_BYTES = 1 << 20
 #: How many children of a streamed XML document are serialised at once.
@@ -222,11 +224,14 @@ class PackageWriter:
 def _encoded_batches(parts: Iterable[str]) -> Iterator[bytes]:
     """Text pieces as UTF-8, a batch at a time: few writes, little held."""
     batch: list[str] = []
+    gathered = 0
     for part in parts:
         batch.append(part)
-        if len(batch) == _PARTS_PER_WRITE:
+        gathered += len(part)
+        if gathered >= _CHARACTERS_PER_WRITE:
             yield "".join(batch).encode("utf-8")
             batch.clear()
+            gathered = 0
     yield "".join(batch).encode("utf-8")
 
 
