@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cmacourse import read_course
-from cmacourse._yaml import MAX_DEPTH
+from cmacourse._yaml import _LINE_BLOCK, MAX_DEPTH, _may_have_a_long_line
 from cmacourse.cli import main
 
 from coursebuilder import MINIMAL, edit, write_course
@@ -104,3 +107,61 @@ def test_the_2_kb_glossary_through_every_command(tmp_path: Path, capsys: object)
     (problem,) = document["problems"]
     assert problem["file"].endswith("glossary.yaml") and (problem["line"], problem["code"]) == (2, "syntax.yaml")
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def _validate_in_a_child(course_dir: Path) -> subprocess.CompletedProcess[str]:
+    # In a process of its own: a parser that overflows its native stack ends the process, not just a test.
+    return subprocess.run([sys.executable, "-m", "cmacourse", "validate", "--json", str(course_dir)],
+                          capture_output=True, text=True, timeout=120)
+
+
+@pytest.mark.parametrize("nested", [
+    pytest.param("- " * 20_000 + "x", id="20,000 lists on one line"),
+    pytest.param("- " * 200_000 + "x", id="200,000 lists on one line (400 kB)"),
+    pytest.param("- " * 9_000 + "? " * 9_000 + "x", id="lists and complex keys"),
+])
+def test_nesting_past_what_the_native_parser_takes_is_a_located_problem(tmp_path: Path, nested: str) -> None:
+    """Nesting deep enough to overflow yaml-rs's native stack (about 11,000 levels) is found before yaml-rs reads it."""
+    text = "terms:\n  " + nested + "\n"
+    course_dir = write_course(tmp_path / "course_content", edit(MINIMAL, "glossary.yaml", str(MINIMAL["glossary.yaml"]), text))
+    result = _validate_in_a_child(course_dir)
+    assert result.returncode == 1, result.stderr[-2000:]
+    (problem,) = json.loads(result.stdout)["problems"]
+    assert problem["file"].endswith("glossary.yaml") and (problem["line"], problem["code"]) == (2, "syntax.yaml")
+    assert "nested more than" in problem["message"]
+
+
+def test_a_long_line_after_a_syntax_error_is_never_given_to_the_native_parser(tmp_path: Path) -> None:
+    """A file the careful parser cannot read through gets that parser's located error, even with a deep line after it."""
+    text = 'terms:\n  - id: "unclosed\n  - ' + "- " * 20_000 + "x\n"
+    course_dir = write_course(tmp_path / "course_content", edit(MINIMAL, "glossary.yaml", str(MINIMAL["glossary.yaml"]), text))
+    result = _validate_in_a_child(course_dir)
+    assert result.returncode == 1, result.stderr[-2000:]
+    (problem,) = json.loads(result.stdout)["problems"]
+    assert problem["file"].endswith("glossary.yaml") and (problem["line"], problem["code"]) == (2, "syntax.yaml")
+
+
+@pytest.mark.parametrize(("key", "message"), [
+    ("? [a, b]\n: c", "a key must be plain text"),
+    ("? {a: 1}\n: c", "a key must be plain text"),
+    ("? " + "- " * 2_000 + "x\n: c", "nested more than"),
+])
+def test_a_list_or_mapping_as_a_key_is_a_located_problem(tmp_path: Path, key: str, message: str) -> None:
+    """yaml-rs gives such a key as a tuple, which no schema looks inside: it is refused where it is written."""
+    course_dir = write_course(tmp_path / "course_content", {**MINIMAL, "course.yaml": str(MINIMAL["course.yaml"]) + key + "\n"})
+    report = read_course(course_dir)  # must not raise
+    (problem,) = report.problems
+    last_line = str(MINIMAL["course.yaml"]).count("\n") + 1
+    assert (problem.location.file, problem.location.line, problem.code) == ("course.yaml", last_line, "syntax.yaml")
+    assert message in problem.message
+
+
+@given(st.lists(st.integers(min_value=0, max_value=3 * _LINE_BLOCK), max_size=12))
+def test_every_line_long_enough_to_nest_deep_is_seen(lengths: list[int]) -> None:
+    """Lines of twice the block or longer are always seen; lines shorter than one block never are."""
+    text = "\n".join("x" * n for n in lengths)
+    longest = max(lengths, default=0)
+    if longest >= 2 * _LINE_BLOCK - 1:
+        assert _may_have_a_long_line(text)
+    if longest < _LINE_BLOCK:
+        assert not _may_have_a_long_line(text)

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Hashable, Iterator
+from functools import cache
 from typing import Any
 
+import jsonschema_rs
 import yaml
 import yaml_rs
 
@@ -27,6 +29,13 @@ _RS_POSITION = re.compile(r"at line (\d+), column (\d+)")
 #: (a question's options' feedback); beyond this, validators and serialisers would recurse without end.
 MAX_DEPTH = 32
 _TOO_DEEP = f"the lists and mappings here are nested more than {MAX_DEPTH} levels deep; no course file needs that: flatten it"
+
+#: yaml-rs parses recursively in native code: nesting some ten thousand levels deep overflows its stack and
+#: ends the process. In block style at most two collections start in each column (a mapping, and a list as
+#: one of its values), and the parser refuses flow collections nested more than 255 deep, so a text whose
+#: lines are all shorter than twice this many characters nests at most about 2,300 levels: safe. A text
+#: with a longer line is measured by libyaml's parser, which keeps its own stack, before yaml-rs reads it.
+_LINE_BLOCK = 512
 
 #: A plain whole number longer than 18 digits (beyond a 64-bit integer): no bound in the schemas
 #: comes near one, and Python refuses to print one of more than 4,300 digits.
@@ -97,6 +106,8 @@ def load_yaml(text: str) -> Any:
     """
     if _MAYBE_LONG_NUMBER.search(text):
         _check_numbers(text)
+    if _may_have_a_long_line(text):
+        _measure_depth_first(text)
     if "\x00" in text or (("---" in text or "..." in text) and _DOCUMENT_MARKER.search(text)):
         # yaml-rs returns a list for several documents, which a top-level list would look like, and reads
         # a NUL as an empty value: the careful parser first makes sure this is one document of YAML text.
@@ -111,7 +122,9 @@ def load_yaml(text: str) -> Any:
     except RecursionError:
         fast_error = _TOO_DEEP
     else:
-        if _deeper_than_allowed(data):
+        if not _plainly_shaped(data):
+            _check_depth(text)
+            _load_located(text)  # raises for a key that is a list or a mapping
             raise _depth_error(text)
         return data
     _check_depth(text)
@@ -133,20 +146,62 @@ def _check_numbers(text: str) -> None:
         pass  # a syntax error is reported by the parse that follows
 
 
-def _deeper_than_allowed(data: Any) -> bool:
-    # Level by level, without recursion: the data may be nested deeper than Python's recursion limit.
+def _may_have_a_long_line(text: str) -> bool:
+    """Whether a line may be ``2 * _LINE_BLOCK - 1`` characters or longer: such a line holds a whole aligned
+    block of ``_LINE_BLOCK`` characters with no line break in it, and there are few blocks to look at."""
+    if len(text) < 2 * _LINE_BLOCK - 1:
+        return False
+    find = text.find
+    return any(find("\n", start, start + _LINE_BLOCK) < 0 for start in range(0, len(text) - _LINE_BLOCK + 1, _LINE_BLOCK))
+
+
+def _measure_depth_first(text: str) -> None:
+    """Raise the located error for nesting too deep, or for text libyaml cannot read through, before yaml-rs sees it."""
+    error, read_whole = _depth_scan(text)
+    if error is not None:
+        raise error
+    if not read_whole:
+        _load_located(text)  # raises the located syntax error
+        raise YAMLSyntaxError("this text is not YAML that a course can hold", None, None)
+
+
+@cache
+def _depth_limit() -> jsonschema_rs.Validator:
+    """A schema that lets lists and mappings nest ``MAX_DEPTH`` levels and no deeper: jsonschema-rs walks the
+    data in native code, without recursing on Python's stack, several times faster than a walk in Python."""
+    levels: dict[str, Any] = {
+        f"level{n}": {"items": {"$ref": f"#/$defs/level{n + 1}"}, "additionalProperties": {"$ref": f"#/$defs/level{n + 1}"}}
+        for n in range(MAX_DEPTH)
+    }
+    levels[f"level{MAX_DEPTH}"] = {"not": {"type": ["array", "object"]}}
+    return jsonschema_rs.validator_for({"$ref": "#/$defs/level0", "$defs": levels})
+
+
+def _plainly_shaped(data: Any) -> bool:
+    """Nested at most ``MAX_DEPTH`` levels, with no list or mapping as a key."""
+    try:
+        return bool(_depth_limit().is_valid(data))
+    except ValueError:  # a key that is not text (``1:``, ``? [a, b]``), which jsonschema-rs refuses to look at
+        return _plainly_shaped_walk(data)
+
+
+def _plainly_shaped_walk(data: Any) -> bool:
+    # Level by level, without recursion: a key may be nested deeper than Python's recursion limit.
     level = [data] if type(data) is dict or type(data) is list else []
     depth = 0
     while level:
         depth += 1
         if depth > MAX_DEPTH:
-            return True
+            return False
         below: list[Any] = []
         for value in level:
-            below += [child for child in (value.values() if type(value) is dict else value)
-                      if type(child) is dict or type(child) is list]
+            if type(value) is dict:
+                if any(isinstance(key, (tuple, frozenset)) for key in value):
+                    return False
+                value = value.values()
+            below += [child for child in value if type(child) is dict or type(child) is list]
         level = below
-    return False
+    return True
 
 
 def _check_depth(text: str) -> None:
@@ -158,18 +213,23 @@ def _check_depth(text: str) -> None:
 
 def _depth_error(text: str) -> YAMLSyntaxError:
     """The error for nesting too deep, at the first list or mapping past the limit (no line if there is none)."""
+    return _depth_scan(text)[0] or YAMLSyntaxError(_TOO_DEEP, None, None)
+
+
+def _depth_scan(text: str) -> tuple[YAMLSyntaxError | None, bool]:
+    """The error at the first list or mapping nested past the limit, if any, and whether libyaml read the whole text."""
     depth = 0
     try:
         for event in yaml.parse(text, Loader=_BaseLoader):
             if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 depth += 1
                 if depth > MAX_DEPTH:
-                    return YAMLSyntaxError(_TOO_DEEP, event.start_mark.line + 1, event.start_mark.column + 1)
+                    return YAMLSyntaxError(_TOO_DEEP, event.start_mark.line + 1, event.start_mark.column + 1), False
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 depth -= 1
     except yaml.YAMLError:
-        pass  # a syntax error before the limit is reported as such
-    return YAMLSyntaxError(_TOO_DEEP, None, None)
+        return None, False  # a syntax error before the limit is reported as such
+    return None, True
 
 
 def _from_fast_error(message: str) -> YAMLSyntaxError:
