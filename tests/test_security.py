@@ -8,8 +8,11 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cmacourse import dump_course, load_course, read_course
+from cmacourse._yaml import _MAYBE_LONG_NUMBER, _may_hold_a_long_number
 from cmacourse.exporters import export
 from cmacourse.cli import main
 from cmacourse.coursefiles import MAX_MEDIA_BYTES, MAX_TEXT_BYTES
@@ -218,6 +221,13 @@ def test_a_whole_number_too_long_is_a_located_problem(tmp_path: Path, number: st
     files = edit(MINIMAL, path, old, f"{old}max_attempts: {number}\n")
     line = str(files[path]).split("\n").index(f"max_attempts: {number}") + 1
     assert [p[1:5] for p in found(tmp_path, files)] == [("syntax.yaml", path, line, 15)]
+
+
+@given(st.text(alphabet="0123456789xoabcdefABCDEF _-+:\né٣", max_size=80), st.sampled_from(["", "9" * 19, "0x" + "f" * 16, "0o" + "7" * 22]))
+def test_the_quick_search_for_a_long_number_finds_what_the_pattern_finds(text: str, number: str) -> None:
+    """Digits translated to zeros and a substring search stand in for the pattern; they must agree on every text."""
+    for candidate in (text, text + number, number + text, text[: len(text) // 2] + number + text[len(text) // 2:]):
+        assert _may_hold_a_long_number(candidate) == bool(_MAYBE_LONG_NUMBER.search(candidate))
 
 
 def test_a_long_number_in_quotes_is_text(tmp_path: Path) -> None:

@@ -42,6 +42,10 @@ _LINE_BLOCK = 512
 _LONG_NUMBER = re.compile(r"[-+]?(?:0x[0-9a-fA-F]{16,}|0o[0-7]{22,}|[0-9]{19,})")
 #: Text that may hold such a number: found five times faster, because every match starts with a digit.
 _MAYBE_LONG_NUMBER = re.compile(r"[0-9](?:[0-9]{18}|x[0-9a-fA-F]{16}|o[0-7]{22})")
+#: Every ASCII digit as a 0: in the text so translated, a run of 19 digits is a plain substring, found
+#: seven times faster than by the pattern (which is left for the rare text with a 0x or 0o).
+_DIGITS_AS_ZEROS = str.maketrans("123456789", "0" * 9)
+_DECIMAL_RUN = "0" * 19
 
 # libyaml's parser when it is there; the pure-Python one otherwise. Both share the constructor below.
 _BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -104,7 +108,7 @@ def load_yaml(text: str) -> Any:
     Raises:
         YAMLSyntaxError: the text is not valid YAML, holds several documents, or uses a feature refused above.
     """
-    if _MAYBE_LONG_NUMBER.search(text):
+    if _may_hold_a_long_number(text):
         _check_numbers(text)
     if _may_have_a_long_line(text):
         _measure_depth_first(text)
@@ -130,6 +134,11 @@ def load_yaml(text: str) -> Any:
     _check_depth(text)
     _load_located(text)  # raises the located error when PyYAML finds one too
     raise _locate_fast_error(_from_fast_error(fast_error), text)
+
+
+def _may_hold_a_long_number(text: str) -> bool:
+    zeros = text.translate(_DIGITS_AS_ZEROS)
+    return _DECIMAL_RUN in zeros or (("0x" in zeros or "0o" in zeros) and _MAYBE_LONG_NUMBER.search(text) is not None)
 
 
 def _check_numbers(text: str) -> None:
