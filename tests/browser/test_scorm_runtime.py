@@ -31,6 +31,7 @@ LMS_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>
 <script src="/peers/scorm-again/dist/scorm-again.min.js"></script>
 <script>
 window.calls = {};
+window.sent = {};  // the last value the SCO set for each element, as it wrote it
 window.launch = function (version, preload, scoUrl, depth, popup) {
   var names = %s[version];
   var api = new window[names.cls]({autocommit: false, lmsCommitUrl: false, logLevel: 5});
@@ -47,7 +48,10 @@ window.launch = function (version, preload, scoUrl, depth, popup) {
     var real = api[name].bind(api);
     api[name] = function (a, b) {
       refusal = null;
-      if (!window.failing) return real(a, b);
+      if (!window.failing) {
+        if (name === names.set) window.sent[a] = b;
+        return real(a, b);
+      }
       window.refused += 1;
       if (window.failing === "throw") throw new Error("the LMS is unavailable");
       refusal = names.refusals[name];
@@ -152,6 +156,19 @@ def launch(page: Any, url: str, version: str, preload: dict[str, Any] | None = N
     raise AssertionError("the SCO frame never loaded")
 
 
+#: SCORM 1.2's CMITimespan (RTE 3.4.2): hours in two to four digits, then minutes and seconds, the seconds
+#: with one or two decimals or none. scorm-again keeps the time it is given as seconds and writes it back
+#: with no trailing zero ("00:00:01.8" for the player's "00:00:01.80").
+CMI_TIMESPAN = r"\d{2,4}:\d{2}:\d{2}(\.\d{1,2})?"
+#: What the player itself writes: always hundredths.
+PLAYER_TIMESPAN = r"\d{2,4}:\d{2}:\d{2}\.\d{2}"
+
+
+def sent(page: Any) -> dict[str, str]:
+    """The last value the SCO set for each element, as it wrote it."""
+    return page.evaluate("() => window.sent")
+
+
 def cmi(page: Any) -> dict[str, Any]:
     """The CMI data the LMS holds, as a nested JSON object of strings."""
     return page.evaluate("() => lms.renderCMIToJSONObject().cmi")
@@ -198,7 +215,8 @@ def test_scorm12_session_is_recorded_by_the_lms(page: Any, lms_site: Callable[[s
     assert (core["score"]["raw"], core["score"]["min"], core["score"]["max"]) == ("85.71", "0", "100")
     assert core["lesson_location"] == "the-whole-pathway"
     assert core["exit"] == "suspend"
-    assert re.fullmatch(r"\d{2,4}:\d{2}:\d{2}\.\d{2}", core["session_time"])
+    assert re.fullmatch(CMI_TIMESPAN, core["session_time"])
+    assert re.fullmatch(PLAYER_TIMESPAN, sent(page)["cmi.core.session_time"])
     assert data["suspend_data"] == "v1|p:111|q:a,ac,f"
     interactions = data["interactions"]
     records = [interactions[str(n)] for n in range(len(ANSWERS))]
@@ -607,7 +625,8 @@ def test_flagship_package_tracks_a_learner_and_resumes(page: Any, page_errors: l
     if version == "scorm12":
         core = data["core"]
         assert (core["lesson_status"], core["lesson_location"], core["exit"], core["score"]["raw"]) == ("incomplete", stop, "suspend", "")
-        assert re.fullmatch(r"\d{2,4}:\d{2}:\d{2}\.\d{2}", core["session_time"])
+        assert re.fullmatch(CMI_TIMESPAN, core["session_time"])
+        assert re.fullmatch(PLAYER_TIMESPAN, sent(page)["cmi.core.session_time"])
         assert all(r["student_response"] for r in records)
         preload = {"core": {"student_id": "s1", "student_name": "Doe, Jane", "lesson_location": core["lesson_location"],
                             "lesson_status": core["lesson_status"], "entry": "resume"}, "suspend_data": data["suspend_data"]}
