@@ -129,7 +129,7 @@ def load_yaml(text: str) -> Any:
         if not _plainly_shaped(data):
             _check_depth(text)
             _load_located(text)  # raises for a key that is a list or a mapping
-            raise _depth_error(text)
+            raise YAMLSyntaxError(_TOO_DEEP, None, None)  # too deep, past a place libyaml could not read
         return data
     _check_depth(text)
     _load_located(text)  # raises the located error when PyYAML finds one too
@@ -215,14 +215,9 @@ def _plainly_shaped_walk(data: Any) -> bool:
 
 def _check_depth(text: str) -> None:
     """Raise the located error for text nested deeper than ``MAX_DEPTH``, before any parser recurses into it."""
-    error = _depth_error(text)
-    if error.line is not None:
+    error = _depth_scan(text)[0]
+    if error is not None:
         raise error
-
-
-def _depth_error(text: str) -> YAMLSyntaxError:
-    """The error for nesting too deep, at the first list or mapping past the limit (no line if there is none)."""
-    return _depth_scan(text)[0] or YAMLSyntaxError(_TOO_DEEP, None, None)
 
 
 def _depth_scan(text: str) -> tuple[YAMLSyntaxError | None, bool]:
